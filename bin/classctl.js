@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Entry point. From a source checkout the TypeScript runs through tsx (no build
+// step, so `npm ci` is enough); an image that ships only the compiled `dist/`
+// (see the Dockerfile) runs that instead.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../controller/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import(new URL('../dist/controller/cli/main.js', import.meta.url).href);
+}

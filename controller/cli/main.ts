@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from './exit-codes.js';
+import { commandModules } from './commands/index.js';
+import { createCliContext, type CliIo } from './context.js';
+
+/** Builds the `classctl` program; each command lives in its own module under `commands/`. */
+export function buildProgram(io: CliIo, onExit: (code: number) => void): Command {
+  const program = new Command('classctl')
+    .description('Generates class sessions from class series into PostgreSQL, under layered scheduling rules.')
+    .option('--database <url>', 'PostgreSQL URL (default: DATABASE_URL, else the embedded database in ./.classctl/)')
+    .option('--config <dir>', 'directory of SchedulingConfig documents', './config')
+    .option('--config-source <source>', 'where config documents come from: files | kubernetes', 'files')
+    .option('--namespace <ns>', 'namespace of SchedulingConfig resources (with --config-source kubernetes)')
+    .option('--env <name>', 'the environment this command expects the database to be (default: CLASSCTL_ENV)')
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent', process.env.CLASSCTL_LOG_LEVEL ?? 'info')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+  const ctx = createCliContext(io, onExit);
+  for (const mod of commandModules) mod.register(program, ctx);
+  return program;
+}
+
+/**
+ * Runs one command. `argv` is as process.argv (node, script, ...args).
+ * Returns the exit code instead of exiting, so tests can call it in-process.
+ */
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
+  let code: number = ExitCode.OK;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  // Commander's own subcommands inherit exitOverride/output only when set before they are added.
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE_OR_INVALID_CONFIG;
+    }
+    throw err;
+  }
+  return code;
+}
+
+const isEntry = process.argv[1] !== undefined && /classctl(\.js)?$|cli[/\\]main\.(ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`classctl: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = ExitCode.RUN_FAILED;
+    },
+  );
+}

@@ -1,0 +1,94 @@
+// A plan is data (Terraform's habit): computed by the core, rendered by
+// separate text/JSON renderers, written by the store, saved to a file and
+// applied exactly.
+import type { Problem } from './errors.js';
+import type { ClassSeries, DesiredSession, LocalDate, SessionStatus } from './types.js';
+
+export type SessionAction = 'create' | 'update' | 'delete' | 'cancel';
+export type ChangeAction = SessionAction | 'delete-series';
+
+/** The session fields a plan shows (instants as ISO UTC strings). */
+export interface SessionView {
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  instructorId: string | null;
+  roomId: string | null;
+  capacity: number | null;
+  status: SessionStatus;
+}
+
+export type UpdatableField = 'title' | 'startsAt' | 'endsAt' | 'timezone' | 'instructorId' | 'roomId' | 'capacity' | 'status';
+
+export interface SessionChange {
+  action: SessionAction;
+  seriesId: string;
+  branchId: string;
+  occurrenceKey: LocalDate;
+  /** The existing row (update, delete, cancel). */
+  sessionId: string | null;
+  before: SessionView | null;
+  after: SessionView | null;
+  /** For create and update: the full desired session. */
+  desired?: DesiredSession;
+  /** For update: only the fields that differ (a cancelled session desired again includes `status`). */
+  fields?: UpdatableField[];
+  /** For delete/cancel: why it is no longer desired. */
+  reason?: string;
+  /** booked_count of the existing row, so a plan reader sees why it is cancelled, not deleted. */
+  bookedCount?: number;
+}
+
+export interface SeriesArchiveChange {
+  action: 'delete-series';
+  seriesId: string;
+  branchId: string;
+  occurrenceKey: null;
+  /** The series row as read at the run's snapshot; copied into class_series_archive. */
+  series: ClassSeries;
+  /** The version the plan saw: the archive is skipped if the row changed since. */
+  version: string;
+  reason: string;
+}
+
+export type Change = SessionChange | SeriesArchiveChange;
+
+/** A session the diff leaves as it is although it is not desired or differs (detached, `keep`). */
+export interface KeptSession {
+  seriesId: string;
+  branchId: string;
+  occurrenceKey: LocalDate;
+  sessionId: string;
+  reason: 'detached' | 'removal-keep';
+}
+
+export interface PlanWarning {
+  code: 'ROOM_DOUBLE_BOOKED' | 'INSTRUCTOR_DOUBLE_BOOKED' | 'SERIES_EXPANSION_CAP' | 'UNKNOWN_TARGET';
+  branchId?: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface BranchPlan {
+  branchId: string;
+  timezone: string;
+  /** The branch's local date at `now`. */
+  today: LocalDate;
+  changes: Change[];
+  kept: KeptSession[];
+  /** Series left out of this branch's plan (invalid inputs, disabled). */
+  skippedSeries: Array<{ seriesId: string; reason: 'disabled' | 'invalid' }>;
+  problems: Problem[];
+  warnings: PlanWarning[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  cancel: number;
+  seriesDeleted: number;
+  skipped: number;
+  errors: number;
+}
