@@ -5,10 +5,13 @@
 import { existsSync } from 'node:fs';
 
 const source = new URL('../controller/cli/main.ts', import.meta.url);
+let entry;
 if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(source.href);
+  entry = source.href;
 } else {
-  await import(new URL('../dist/controller/cli/main.js', import.meta.url).href);
+  entry = new URL('../dist/controller/cli/main.js', import.meta.url).href;
 }
+const { runCli } = await import(entry);
+await runCli();

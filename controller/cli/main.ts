@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ClassctlError } from '../core/errors.js';
 import { ExitCode } from './exit-codes.js';
 import { commandModules } from './commands/index.js';
 import { createCliContext, type CliIo } from './context.js';
@@ -40,20 +41,30 @@ export async function main(
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE_OR_INVALID_CONFIG;
     }
+    if (err instanceof ClassctlError) {
+      io.stderr.write(`classctl: ${err.message}\n`);
+      return exitCodeFor(err);
+    }
     throw err;
   }
   return code;
 }
 
-const isEntry = process.argv[1] !== undefined && /classctl(\.js)?$|cli[/\\]main\.(ts|js)$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`classctl: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = ExitCode.RUN_FAILED;
-    },
-  );
+/** The process entry (bin/classctl.js): sets the exit code, reports unexpected errors. */
+export async function runCli(): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv);
+  } catch (err) {
+    process.stderr.write(`classctl: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = ExitCode.RUN_FAILED;
+  }
+}
+
+/** Errors thrown out of a command map onto DESIGN §6's exit codes by their code. */
+export function exitCodeFor(err: ClassctlError): number {
+  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE') return ExitCode.REFUSED;
+  if (err.code === 'USAGE' || err.code.startsWith('CONFIG_') || err.code === 'LOAD_INVALID' || err.code === 'NOT_FOUND') {
+    return ExitCode.USAGE_OR_INVALID_CONFIG;
+  }
+  return ExitCode.RUN_FAILED;
 }

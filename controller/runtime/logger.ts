@@ -1,15 +1,35 @@
 import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * Logs are pino JSON, one event per line, on stderr, so that stdout carries only
- * the command's output (a plan, a snapshot) and can be piped.
+ * Human-readable lines for a person at a terminal, JSON (one event per line)
+ * for everything else: a pipe, a file, a container log collector.
+ * CLASSCTL_LOG_FORMAT=json|pretty overrides the guess either way.
  */
-export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
-  const level = (opts.level ?? process.env.CLASSCTL_LOG_LEVEL ?? 'info') as LevelWithSilent;
-  return pino(
-    { level, base: { app: 'classctl' }, timestamp: pino.stdTimeFunctions.isoTime },
-    (opts.destination ?? process.stderr) as DestinationStream,
-  );
+export function chooseLogFormat(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): LogFormat {
+  const forced = env.CLASSCTL_LOG_FORMAT?.toLowerCase();
+  if (forced === 'json' || forced === 'pretty') return forced;
+  return (stream as { isTTY?: boolean }).isTTY === true ? 'pretty' : 'json';
+}
+
+/**
+ * Logs are on stderr, so that stdout carries only the command's output (a
+ * plan, a snapshot) and can be piped.
+ */
+export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream; env?: NodeJS.ProcessEnv } = {}): Logger {
+  const env = opts.env ?? process.env;
+  const level = (opts.level ?? env.CLASSCTL_LOG_LEVEL ?? 'info') as LevelWithSilent;
+  const destination = opts.destination ?? process.stderr;
+  const options = { level, base: { app: 'classctl' }, timestamp: pino.stdTimeFunctions.isoTime };
+  if (chooseLogFormat(destination, env) === 'pretty') {
+    // sync: a line is written before the next statement runs, as with JSON, so
+    // a crash or process.exit never swallows the last lines.
+    const stream = pretty({ destination, sync: true, colorize: (destination as { isTTY?: boolean }).isTTY === true, ignore: 'pid,hostname,app', translateTime: 'SYS:HH:MM:ss.l' });
+    return pino(options, stream);
+  }
+  return pino(options, destination as DestinationStream);
 }

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ClassctlError } from '../../core/errors.js';
+import { planToJson } from '../../core/render/plan-json.js';
+import { renderPlanText } from '../../core/render/plan-text.js';
+import { reconcile } from '../../runtime/reconcile.js';
+import { parseSavedPlan } from '../../runtime/saved-plan.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadConfigSet, openDatabaseFor } from '../resources.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('apply')
+    .description('Apply a saved plan exactly (from `reconcile --plan --out FILE`), or refuse it as stale (exit 3).')
+    .argument('<planfile>', 'the saved plan JSON')
+    .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
+    .option('--output <format>', 'text | json', 'text')
+    .action(
+      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; output: string }, cmd: Command) => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(await readFile(file, 'utf8'));
+        } catch (err) {
+          throw new ClassctlError('USAGE', `Cannot read the plan ${file}: ${(err as Error).message}`, { key: file });
+        }
+        const saved = parseSavedPlan(raw, file);
+        const g = ctx.globals(cmd);
+        const config = await loadConfigSet(g);
+        const db = await openDatabaseFor(g);
+        try {
+          const result = await reconcile({
+            db,
+            config,
+            logger: ctx.logger(cmd),
+            now: Date.parse(saved.now),
+            mode: 'apply',
+            savedPlan: saved,
+            expectedEnv: g.env,
+            allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
+            allowMassRemoval: opts.allowMassRemoval === true,
+          });
+          if (result.refusal) {
+            ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);
+            return ExitCode.REFUSED;
+          }
+          const json = planToJson(result.plan);
+          if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome }, null, 2) + '\n');
+          else ctx.write(renderPlanText(json, { applied: true }));
+          return result.exitCode;
+        } finally {
+          await db.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,54 @@
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ClassctlError } from '../../core/errors.js';
+import { planToJson } from '../../core/render/plan-json.js';
+import { renderPlanText } from '../../core/render/plan-text.js';
+import { reconcile } from '../../runtime/reconcile.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadConfigSet, openDatabaseFor, parseNow } from '../resources.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('reconcile')
+    .description('Plan (default) or apply one reconcile run at an instant.')
+    .option('--plan', 'show the changes only (default)')
+    .option('--apply', 'write the changes')
+    .option('--now <iso>', 'the instant of the run (default: now), e.g. 2026-11-25T09:00:00Z')
+    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
+    .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
+    .action(
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; allowMassRemoval?: boolean }, cmd: Command) => {
+        if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
+        const g = ctx.globals(cmd);
+        const logger = ctx.logger(cmd);
+        const now = parseNow(opts.now);
+        const config = await loadConfigSet(g);
+        const db = await openDatabaseFor(g);
+        try {
+          const result = await reconcile({
+            db,
+            config,
+            logger,
+            now,
+            mode: opts.apply ? 'apply' : 'plan',
+            expectedEnv: g.env,
+            allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
+            allowMassRemoval: opts.allowMassRemoval === true,
+          });
+          const json = planToJson(result.plan);
+          if (opts.out) await writeFile(opts.out, JSON.stringify(json, null, 2) + '\n');
+          if (result.refusal) {
+            ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);
+            return ExitCode.REFUSED;
+          }
+          if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome, failedBranches: result.failedBranches }, null, 2) + '\n');
+          else ctx.write(renderPlanText(json, { applied: opts.apply === true }));
+          return result.exitCode;
+        } finally {
+          await db.close();
+        }
+      }),
+    );
+}

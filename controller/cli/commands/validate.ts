@@ -1,0 +1,27 @@
+// `classctl validate`: checks every config document, lists every problem, and
+// exits 2 when any is an error (warnings do not fail).
+import { Option, type Command } from 'commander';
+import type { ConfigSet } from '../../core/config/config-set.js';
+import { renderValidation, type OutputFormat } from '../../core/config/render-validation.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadConfigSet } from '../resources.js';
+
+/** 2 when any problem is an error; warnings alone do not fail. */
+export function validationExitCode(config: Pick<ConfigSet, 'problems'>): number {
+  return config.problems.some((p) => p.severity === 'error') ? ExitCode.USAGE_OR_INVALID_CONFIG : ExitCode.OK;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('validate')
+    .description('Check the SchedulingConfig documents (--config DIR): every error with file, document, JSON pointer and what to fix. Exit 0 valid, 2 invalid.')
+    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .action(
+      ctx.action(async (opts: { output: OutputFormat }, cmd: Command) => {
+        const config = await loadConfigSet(ctx.globals(cmd));
+        ctx.write(renderValidation(config, opts.output));
+        return validationExitCode(config);
+      }),
+    );
+}

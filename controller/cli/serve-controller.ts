@@ -1,0 +1,150 @@
+// The composition root of `classctl serve`: database, metrics, reconcile loop,
+// its triggers (NOTIFY, config directory, API) and the HTTP server, started in
+// that order and stopped in reverse.
+import type { FastifyInstance } from 'fastify';
+import type { ConfigSet } from '../core/config/config-set.js';
+import { ClassctlError } from '../core/errors.js';
+import { buildApp } from '../server/app.js';
+import { watchConfigDir, type ConfigWatch } from '../runtime/config-watch.js';
+import { createControllerLoop, type ControllerLoop, type StopOutcome } from '../runtime/controller-loop.js';
+import { createControllerRun } from '../runtime/controller-run.js';
+import type { Logger } from '../runtime/logger.js';
+import { createMetrics, recordConfigProblems, type ControllerMetrics } from '../runtime/metrics.js';
+import type { Database } from '../store/database.js';
+import { explainDatabaseError } from '../store/database-errors.js';
+import { assertMigrated } from '../store/migrate.js';
+import type { GlobalOptions } from './context.js';
+import { loadConfigSet, openDatabaseFor } from './resources.js';
+
+/** The channel of migration 010's trigger on class_series; the payload is the branch id. */
+export const SERIES_CHANGED_CHANNEL = 'classctl_series_changed';
+
+/** /readyz calls a run stuck after this many intervals. */
+const RUN_DEADLINE_INTERVALS = 10;
+
+export interface ServeOptions {
+  globals: GlobalOptions;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  port: number;
+  host: string;
+  intervalMs: number;
+  allowMassRemoval: boolean;
+}
+
+export interface RunningController {
+  /** The bound address, e.g. http://127.0.0.1:8080 (the real port when --port 0). */
+  url: string;
+  port: number;
+  loop: ControllerLoop;
+  metrics: ControllerMetrics;
+  /**
+   * Stops taking triggers, waits for the run in progress (it finishes its
+   * branch transaction) up to `deadlineMs`, then closes the server and the
+   * database. Returns how the wait ended.
+   */
+  shutdown(deadlineMs: number): Promise<StopOutcome>;
+}
+
+export async function startController(o: ServeOptions): Promise<RunningController> {
+  const log = o.logger;
+  let db: Database;
+  try {
+    db = await openDatabaseFor(o.globals);
+  } catch (err) {
+    throw explainDatabaseError(err, o.globals.database ?? 'the embedded database');
+  }
+  const cleanup: Array<() => Promise<void> | void> = [() => db.close()];
+  const closeAll = async () => {
+    for (const fn of cleanup.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err }, 'Error while closing; going on with the rest.');
+      }
+    }
+  };
+
+  try {
+    await assertMigrated(db);
+    const metrics = createMetrics({ processMetrics: true });
+    const loadConfig = async (): Promise<ConfigSet> => {
+      const config = await loadConfigSet(o.globals);
+      recordConfigProblems(metrics, config.problems);
+      return config;
+    };
+    const run = createControllerRun({
+      db,
+      loadConfig,
+      metrics,
+      logger: log,
+      expectedEnv: o.globals.env,
+      allowApply: o.env.CLASSCTL_ALLOW_APPLY,
+      allowMassRemoval: o.allowMassRemoval,
+    });
+    const loop = createControllerLoop({ run, intervalMs: o.intervalMs, logger: log });
+
+    const listener = await db.listen(SERIES_CHANGED_CHANNEL, (branchId) => {
+      log.debug({ branchId }, 'Class series changed (NOTIFY); reconciling.');
+      loop.trigger('notify');
+    });
+    cleanup.push(() => listener.unlisten());
+
+    let watcher: ConfigWatch | null = null;
+    if (o.globals.configSource === 'files') {
+      watcher = watchConfigDir({ dir: o.globals.config, logger: log, onChange: () => loop.trigger('config') });
+      if (watcher) cleanup.push(() => watcher!.close());
+    } else {
+      log.info('Config documents come from the Kubernetes API: their changes are picked up by the interval run.');
+    }
+
+    const apiToken = o.env.CLASSCTL_API_TOKEN || undefined;
+    const app: FastifyInstance = await buildApp({
+      db,
+      loadConfig,
+      clock: Date.now,
+      trigger: (reason) => loop.trigger(reason),
+      loopStatus: () => loop.status(),
+      registry: metrics.registry,
+      apiToken,
+      logger: log,
+      runDeadlineMs: RUN_DEADLINE_INTERVALS * o.intervalMs,
+    });
+    cleanup.push(() => app.close());
+    try {
+      await app.listen({ port: o.port, host: o.host });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new ClassctlError('USAGE', `Cannot listen on ${o.host}:${o.port} (${code}); pass another --port or --host.`, { key: 'port', cause: err });
+      }
+      throw err;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : o.port;
+    const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+    log.info(
+      { url, port, database: db.describe(), intervalMs: o.intervalMs, configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled' },
+      'classctl serve listening.',
+    );
+    loop.start();
+
+    return {
+      url,
+      port,
+      loop,
+      metrics,
+      async shutdown(deadlineMs) {
+        const outcome = await loop.stop(deadlineMs);
+        if (outcome === 'deadline') {
+          log.error({ deadlineMs }, 'The run in progress did not finish before the shutdown deadline; closing the database rolls its branch transaction back (the next run redoes it).');
+        }
+        await closeAll();
+        return outcome;
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+// One raw SchedulingConfig (from a YAML/JSON file or a custom resource) into a
+// ConfigDocument, or every problem it has. Shared by the files and Kubernetes sources.
+import type { Problem } from '../errors.js';
+import type { ConfigDocument, ConfigScope } from '../types.js';
+import { describeSchemaErrors } from './schema-errors.js';
+import { API_VERSION, KIND } from './schemas.js';
+import { readScope, scopeLabel, type ScopeLabel } from './scope.js';
+import { documentSchemaErrors } from './validators.js';
+
+const SETTINGS_POINTER = '/spec/settings';
+
+export interface ParsedDocument {
+  /** Present only when the document is valid against the document (patch) schema. */
+  document?: ConfigDocument;
+  problems: Problem[];
+}
+
+/**
+ * Validates the Kubernetes resource shape and `spec.settings` against the patch
+ * schema, reporting all errors, not only the first. A document whose scope
+ * cannot be read (not an object, wrong apiVersion/kind, bad spec.scope) gets
+ * problems of scope `all`: nobody can tell which layer it meant to change, so
+ * nothing may be reconciled until it is fixed.
+ */
+export function parseConfigDocument(raw: unknown, origin: string, index?: number): ParsedDocument {
+  const name = documentName(raw, index);
+  const scope = readableScope(raw);
+  const label: ScopeLabel = scope ? scopeLabel(scope) : 'all';
+  const base = { scope: label, document: name, origin, severity: 'error' as const };
+
+  if (!isObject(raw)) {
+    const found = raw === null ? 'null' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`;
+    return {
+      problems: [{ ...base, code: 'CONFIG_SHAPE', pointer: '', message: `Expected a SchedulingConfig object (apiVersion: ${API_VERSION}, kind: ${KIND}, metadata, spec), found ${found}.` }],
+    };
+  }
+
+  const errors = documentSchemaErrors(raw);
+  if (errors.length === 0 && scope) {
+    const metadata = raw.metadata as Record<string, unknown>;
+    const spec = raw.spec as Record<string, unknown>;
+    const document: ConfigDocument = {
+      name: metadata.name as string,
+      origin,
+      scope,
+      settings: structuredClone(spec.settings as Record<string, unknown>),
+    };
+    if (index !== undefined) document.index = index;
+    if (typeof metadata.generation === 'number') document.generation = metadata.generation;
+    return { document, problems: [] };
+  }
+
+  const problems: Problem[] = describeSchemaErrors(errors, '', 'CONFIG_SCHEMA').map((f) => ({
+    ...base,
+    // Settings errors are schema violations; everything around them is the resource shape.
+    code: f.code === 'CONFIG_UNKNOWN_FIELD' || isUnder(f.pointer, SETTINGS_POINTER) ? f.code : 'CONFIG_SHAPE',
+    pointer: f.pointer,
+    message: f.message,
+  }));
+  return { problems };
+}
+
+/** The scope, when the document is recognisably a SchedulingConfig and its spec.scope is valid. */
+function readableScope(raw: unknown): ConfigScope | undefined {
+  if (!isObject(raw) || raw.apiVersion !== API_VERSION || raw.kind !== KIND || !isObject(raw.spec)) return undefined;
+  return readScope(raw.spec.scope);
+}
+
+/** metadata.name, or a label that still finds the document in its file. */
+function documentName(raw: unknown, index: number | undefined): string {
+  const name = isObject(raw) && isObject(raw.metadata) ? raw.metadata.name : undefined;
+  if (typeof name === 'string' && name.length > 0) return name;
+  return index === undefined ? '(unnamed)' : `(unnamed document #${index + 1})`;
+}
+
+function isUnder(pointer: string, prefix: string): boolean {
+  return pointer === prefix || pointer.startsWith(prefix + '/');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

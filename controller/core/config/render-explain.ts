@@ -1,0 +1,80 @@
+// `classctl explain`: the resolved settings of one branch or series, and which
+// document set each field. Pure, so the CLI (by --branch, or later by series id
+// looked up in the database) and the HTTP API can share it.
+import type { ConfigSet, ResolvedLayer, ResolveResult } from './config-set.js';
+import type { FieldSource } from './merge-layers.js';
+import { problemToJson, renderProblemText, type ProblemJson } from './render-problems.js';
+import type { OutputFormat } from './render-validation.js';
+
+export interface ExplainResult {
+  branchId: string;
+  seriesId?: string;
+  resolved: ResolveResult;
+  /** Errors of the configuration outside this scope (they do not affect it, but deserve a mention). */
+  otherErrors: number;
+}
+
+export interface ExplainField {
+  pointer: string;
+  value: unknown;
+  document: string;
+  origin: string;
+}
+
+export type ExplainJson =
+  | { branch: string; series: string | null; valid: true; layers: ResolvedLayer[]; settings: unknown; fields: ExplainField[] }
+  | { branch: string; series: string | null; valid: false; problems: ProblemJson[] };
+
+export function explainConfig(config: ConfigSet, branchId: string, seriesId?: string): ExplainResult {
+  const resolved = config.resolve(branchId, seriesId);
+  const own = new Set(resolved.ok ? [] : resolved.problems);
+  const otherErrors = config.problems.filter((p) => p.severity === 'error' && !own.has(p)).length;
+  return { branchId, seriesId, resolved, otherErrors };
+}
+
+export function explainToJson(result: ExplainResult): ExplainJson {
+  const head = { branch: result.branchId, series: result.seriesId ?? null };
+  const r = result.resolved;
+  if (!r.ok) return { ...head, valid: false, problems: r.problems.map(problemToJson) };
+  return { ...head, valid: true, layers: r.layers ?? [], settings: r.settings, fields: fieldsOf(r.settings, r.provenance) };
+}
+
+export function renderExplain(result: ExplainResult, format: OutputFormat): string {
+  if (format === 'json') return JSON.stringify(explainToJson(result), null, 2) + '\n';
+  const target = result.seriesId === undefined ? `branch "${result.branchId}"` : `series "${result.seriesId}" (branch "${result.branchId}")`;
+  const lines: string[] = [];
+  const r = result.resolved;
+  if (!r.ok) {
+    lines.push(`The configuration of ${target} is invalid; its sessions are left as they are until these are fixed:\n\n`);
+    for (const p of r.problems) lines.push(renderProblemText(p));
+  } else {
+    lines.push(`Resolved settings of ${target}`);
+    if (result.seriesId === undefined) lines.push(' (what every series of the branch without its own document gets)');
+    lines.push('\n');
+    const layers = r.layers ?? [];
+    lines.push(`Layers, lowest first: ${layers.map((l) => `${l.document} (${l.origin})`).join(' ⊕ ')}\n\n`);
+    const rows = fieldsOf(r.settings, r.provenance).map((f) => [f.pointer, JSON.stringify(f.value), `${f.document} (${f.origin})`]);
+    lines.push(table([['FIELD', 'VALUE', 'SET BY'], ...rows]));
+  }
+  if (result.otherErrors > 0) {
+    lines.push(`\nNote: the configuration has ${result.otherErrors} more error(s) in other scopes; run \`classctl validate\` to list them.\n`);
+  }
+  return lines.join('');
+}
+
+function fieldsOf(settings: unknown, provenance: Record<string, FieldSource>): ExplainField[] {
+  return Object.entries(provenance).map(([pointer, source]) => ({ pointer, value: valueAt(settings, pointer), ...source }));
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const token of pointer.split('/').slice(1)) {
+    v = (v as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ') + '\n').join('');
+}

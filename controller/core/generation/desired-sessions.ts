@@ -1,0 +1,101 @@
+// The sessions one series should have, for a run at `now` (DESIGN §4 rules
+// 1–5 and 8). Pure: the series, its branch zone, its resolved settings and
+// `now` in; sessions and problems out. docs/generation-rules.md states every
+// rule in plain words.
+import { ErrorCodes, type Problem } from '../errors.js';
+import type { ClassSeries, DesiredSession, LocalDate, ResolvedSettings } from '../types.js';
+import { generationWindow } from './generation-window.js';
+import { DAY_MS, epochDayOf, localDateAt, localDateOfEpochDay } from './local-date.js';
+import { MAX_COUNTED_OCCURRENCES, expandOccurrenceDates } from './recurrence.js';
+import { checkSeries } from './series-validation.js';
+import { zoneOffsetTable } from './zone-offsets.js';
+import { floatingMs, resolveWallClock } from './zoned-time.js';
+
+export interface GenerationInput {
+  series: ClassSeries;
+  /** The IANA zone of the series' branch. */
+  timezone: string;
+  settings: ResolvedSettings;
+  /** The run's instant, epoch ms. */
+  now: number;
+}
+
+export interface GenerationResult {
+  /** Sorted by occurrenceKey; only sessions with startsAt > now. */
+  sessions: DesiredSession[];
+  /** The local date of `now` in the zone (the UTC date when the zone is unknown). */
+  today: LocalDate;
+  /** Inclusive local dates; null when empty, when the series is invalid or disabled. */
+  window: { from: LocalDate; to: LocalDate } | null;
+  /** Window dates dropped because the start time does not exist that day and the policy is 'skip'. */
+  skippedByDst: LocalDate[];
+  /** Errors (invalid series: no sessions) and warnings (SERIES_EXPANSION_CAP). */
+  problems: Problem[];
+  /** generation.enabled is false: nothing is generated and nothing is validated. */
+  disabled: boolean;
+}
+
+export function desiredSessions(input: GenerationInput): GenerationResult {
+  const { series, timezone, settings, now } = input;
+  const check = checkSeries(series, timezone);
+  const zoneKnown = !check.problems.some((p) => p.code === ErrorCodes.BRANCH_TIMEZONE);
+  const today = zoneKnown ? localDateAt(now, timezone) : localDateOfEpochDay(Math.floor(now / DAY_MS));
+  const result: GenerationResult = { sessions: [], today, window: null, skippedByDst: [], problems: [], disabled: false };
+
+  // A disabled series is parked: it is not even validated, so switching
+  // generation off is also how to keep a broken series from failing runs.
+  if (!settings.generation.enabled) return { ...result, disabled: true };
+  if (check.valid === null) return { ...result, problems: check.problems };
+
+  const window = generationWindow(series, today, settings.generation.horizonDays);
+  if (window === null) return result;
+  result.window = window;
+
+  const { rule, startMinutes } = check.valid;
+  const expansion = expandOccurrenceDates({ rule, startDate: series.startDate, startMinutes, window, timezone });
+  if (expansion.countCap) {
+    result.problems.push({
+      code: ErrorCodes.SERIES_EXPANSION_CAP,
+      scope: `series:${series.id}`,
+      document: series.id,
+      pointer: '/rrule',
+      severity: 'warning',
+      message:
+        `Series ${series.id}: its rule has COUNT=${rule.count}, which is counted from startDate ${series.startDate}; ` +
+        `counting stopped after ${MAX_COUNTED_OCCURRENCES} occurrences (the last on ${expansion.countCap.lastCountedDate}), ` +
+        'so later occurrences in the window are not generated. Replace COUNT with UNTIL, or move startDate forward and lower COUNT.',
+    });
+  }
+
+  const exdates = new Set(series.exdates);
+  const closures = settings.closures;
+  const durationMs = (series.durationMinutes ?? settings.sessionDefaults.durationMinutes) * 60_000;
+  const capacity = series.capacity ?? settings.sessionDefaults.capacity;
+  const table = zoneOffsetTable(timezone);
+  const policy = settings.dst;
+
+  for (const key of expansion.dates) {
+    if (exdates.has(key) || Object.hasOwn(closures, key)) continue;
+    const startsAt = resolveWallClock(table, floatingMs(epochDayOf(key), startMinutes), policy);
+    if (Number.isNaN(startsAt)) {
+      result.skippedByDst.push(key);
+      continue;
+    }
+    if (startsAt <= now) continue; // started or over: history, never regenerated (rule 5)
+    result.sessions.push({
+      seriesId: series.id,
+      branchId: series.branchId,
+      occurrenceKey: key,
+      title: series.title,
+      startsAt,
+      endsAt: startsAt + durationMs,
+      timezone,
+      instructorId: series.instructorId ?? null,
+      roomId: series.roomId ?? null,
+      capacity,
+    });
+  }
+  // rrule.js yields occurrences in time order and keys are their dates, so the
+  // list is already sorted by occurrenceKey.
+  return result;
+}

@@ -1,0 +1,210 @@
+// One branch's plan: desired sessions of every series (core generation) diffed
+// against what the branch already has. Pure; the runtime feeds it a snapshot.
+import type { ConfigSet } from './config/config-set.js';
+import { diffSessions } from './diff-sessions.js';
+import { findDoubleBookings } from './double-booking.js';
+import type { Problem } from './errors.js';
+import { desiredSessions } from './generation/desired-sessions.js';
+import { addDays, localDateAt } from './generation/local-date.js';
+import { isValidTimeZone, validateSeries } from './generation/series-validation.js';
+import type { BranchPlan, Change, KeptSession, PlanWarning } from './plan-types.js';
+import type { Branch, ClassSeries, DesiredSession, LocalDate, ObservedSession, ResolvedSettings } from './types.js';
+
+export interface BranchPlanInput {
+  branch: Branch;
+  /** The branch's series as snapshotted at the start of the run. */
+  series: ClassSeries[];
+  /** The branch's sessions that start after `now` or are keyed today or later. */
+  observed: ObservedSession[];
+  /** Ids of every series in class_series (a session whose series lives in another branch is left alone). */
+  allSeriesIds: ReadonlySet<string>;
+  archivedSeriesIds: ReadonlySet<string>;
+  config: ConfigSet;
+  now: number;
+}
+
+export function planBranch(input: BranchPlanInput): BranchPlan {
+  const { branch, now, config } = input;
+  const plan: BranchPlan = {
+    branchId: branch.id,
+    timezone: branch.timezone,
+    today: '',
+    changes: [],
+    kept: [],
+    skippedSeries: [],
+    problems: [],
+    warnings: [],
+  };
+  if (!isValidTimeZone(branch.timezone)) {
+    plan.problems.push({
+      code: 'BRANCH_TIMEZONE',
+      scope: `branch:${branch.id}`,
+      document: branch.id,
+      pointer: '/timezone',
+      message: `Branch "${branch.id}" has time zone "${branch.timezone}", which is not an IANA zone; fix branches.timezone (e.g. "Europe/London"). Its sessions are left as they are.`,
+      severity: 'error',
+    });
+    for (const s of input.series) plan.skippedSeries.push({ seriesId: s.id, reason: 'invalid' });
+    return plan;
+  }
+  plan.today = localDateAt(now, branch.timezone);
+
+  const observedBySeries = groupBySeries(input.observed);
+  const desiredForWarnings: DesiredSession[] = [];
+  const seriesIds = new Set<string>();
+
+  for (const series of input.series) {
+    seriesIds.add(series.id);
+    const observed = observedBySeries.get(series.id) ?? [];
+    const resolved = config.resolve(branch.id, series.id);
+    if (!resolved.ok) {
+      plan.problems.push(...resolved.problems);
+      plan.skippedSeries.push({ seriesId: series.id, reason: 'invalid' });
+      keepObservedForWarnings(observed, now, desiredForWarnings);
+      continue;
+    }
+    const settings = resolved.settings;
+    if (!settings.generation.enabled) {
+      plan.skippedSeries.push({ seriesId: series.id, reason: 'disabled' });
+      keepObservedForWarnings(observed, now, desiredForWarnings);
+      continue;
+    }
+    const invalid = validateSeries(series, branch.timezone);
+    if (invalid.length > 0) {
+      plan.problems.push(...invalid);
+      plan.skippedSeries.push({ seriesId: series.id, reason: 'invalid' });
+      keepObservedForWarnings(observed, now, desiredForWarnings);
+      continue;
+    }
+    const generated = desiredSessions({ series, timezone: branch.timezone, settings, now });
+    plan.problems.push(...generated.problems.filter((p) => p.severity === 'error'));
+    for (const p of generated.problems.filter((p) => p.severity === 'warning')) {
+      plan.warnings.push({ code: 'SERIES_EXPANSION_CAP', branchId: branch.id, message: p.message, details: { seriesId: series.id } });
+    }
+    const skippedByDst = new Set(generated.skippedByDst);
+    const diff = diffSessions({
+      seriesId: series.id,
+      branchId: branch.id,
+      desired: generated.sessions,
+      observed,
+      now,
+      removal: settings.removal,
+      removalReason: (o) => whyNotDesired(o.occurrenceKey, series, settings, generated.window, skippedByDst),
+    });
+    plan.changes.push(...diff.changes);
+    plan.kept.push(...diff.kept);
+    desiredForWarnings.push(...generated.sessions);
+    for (const k of diff.kept) {
+      const o = observed.find((s) => s.id === k.sessionId);
+      if (o && o.status === 'scheduled') desiredForWarnings.push(o);
+    }
+
+    const archive = archiveIfEnded(series, settings, plan.today);
+    if (archive) plan.changes.push(archive);
+  }
+
+  // Sessions whose series is gone (DESIGN §4 rule 9) or was archived (rule 10: kept).
+  for (const [seriesId, observed] of observedBySeries) {
+    if (seriesIds.has(seriesId) || input.archivedSeriesIds.has(seriesId)) continue;
+    if (input.allSeriesIds.has(seriesId)) {
+      plan.warnings.push({
+        code: 'UNKNOWN_TARGET',
+        branchId: branch.id,
+        message: `Series "${seriesId}" now belongs to another branch; its ${observed.length} session(s) in branch "${branch.id}" are left as they are. Moving a series between branches is not supported: end it and create a new series.`,
+        details: { seriesId },
+      });
+      continue;
+    }
+    removeSessionsOfDeletedSeries(plan, seriesId, observed, config, now);
+  }
+
+  plan.warnings.push(...findDoubleBookings(branch.id, desiredForWarnings));
+  plan.changes.sort(compareChanges);
+  return plan;
+}
+
+function removeSessionsOfDeletedSeries(
+  plan: BranchPlan,
+  seriesId: string,
+  observed: ObservedSession[],
+  config: ConfigSet,
+  now: number,
+): void {
+  const resolved = config.resolve(plan.branchId, seriesId);
+  if (!resolved.ok) {
+    plan.problems.push(...resolved.problems);
+    plan.skippedSeries.push({ seriesId, reason: 'invalid' });
+    return;
+  }
+  const diff = diffSessions({
+    seriesId,
+    branchId: plan.branchId,
+    desired: [],
+    observed,
+    now,
+    removal: resolved.settings.removal,
+    removalReason: () => 'the series was deleted from class_series',
+  });
+  plan.changes.push(...diff.changes);
+  plan.kept.push(...diff.kept);
+}
+
+/** DESIGN §4 rule 10: a series past `end_date + deleteSeriesAfterDays` is archived and deleted. */
+function archiveIfEnded(series: ClassSeries, settings: ResolvedSettings, today: LocalDate): Change | null {
+  if (series.endDate === null) return null;
+  const last = addDays(series.endDate, settings.cleanup.deleteSeriesAfterDays);
+  if (!(today > last)) return null;
+  return {
+    action: 'delete-series',
+    seriesId: series.id,
+    branchId: series.branchId,
+    occurrenceKey: null,
+    series,
+    version: series.version,
+    reason: `ended on ${series.endDate}; cleanup.deleteSeriesAfterDays is ${settings.cleanup.deleteSeriesAfterDays}`,
+  };
+}
+
+function whyNotDesired(
+  key: LocalDate,
+  series: ClassSeries,
+  settings: ResolvedSettings,
+  window: { from: LocalDate; to: LocalDate } | null,
+  skippedByDst: ReadonlySet<string>,
+): string {
+  const closure = settings.closures[key];
+  if (closure !== undefined) return `the branch is closed that day (${closure})`;
+  if (series.exdates.includes(key)) return 'the date is in the series exdates';
+  if (series.endDate !== null && key > series.endDate) return `after the series end date ${series.endDate}`;
+  if (key < series.startDate) return `before the series start date ${series.startDate}`;
+  if (skippedByDst.has(key)) return 'the start time does not exist that day (DST gap, dst.nonexistentTime: skip)';
+  if (window !== null && key > window.to) return 'beyond the generation horizon';
+  return 'the recurrence rule no longer produces this date';
+}
+
+function groupBySeries(sessions: ObservedSession[]): Map<string, ObservedSession[]> {
+  const map = new Map<string, ObservedSession[]>();
+  for (const s of sessions) {
+    const list = map.get(s.seriesId);
+    if (list) list.push(s);
+    else map.set(s.seriesId, [s]);
+  }
+  return map;
+}
+
+/** Sessions of a skipped series stay as they are, so they still count for double-booking warnings. */
+function keepObservedForWarnings(observed: ObservedSession[], now: number, out: DesiredSession[]): void {
+  for (const o of observed) if (o.status === 'scheduled' && o.startsAt > now) out.push(o);
+}
+
+const ACTION_ORDER: Record<Change['action'], number> = { 'delete-series': 5, create: 1, update: 2, cancel: 3, delete: 4 };
+
+function compareChanges(a: Change, b: Change): number {
+  if (a.seriesId !== b.seriesId) return a.seriesId < b.seriesId ? -1 : 1;
+  const ka = a.occurrenceKey ?? '~';
+  const kb = b.occurrenceKey ?? '~';
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
+}
+
+export type { Problem, KeptSession, PlanWarning };

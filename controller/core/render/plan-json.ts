@@ -1,0 +1,79 @@
+// DESIGN §6 plan JSON. Extra fields (sessionId, fields, reason, seriesVersions,
+// configDigest) make a saved plan applicable exactly and checkable for staleness.
+import type { Problem } from '../errors.js';
+import { allProblems, summarizePlan, type Plan } from '../plan.js';
+import type { Change, PlanSummary, PlanWarning, SessionView, UpdatableField } from '../plan-types.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export interface PlanJsonChange {
+  action: Change['action'];
+  seriesId: string;
+  occurrenceKey: string | null;
+  branchId: string;
+  sessionId: string | null;
+  before: SessionView | null;
+  after: SessionView | null;
+  fields?: UpdatableField[];
+  reason?: string;
+  bookedCount?: number;
+  /** delete-series: the series version the plan saw. */
+  version?: string;
+}
+
+export interface PlanJson {
+  formatVersion: number;
+  now: string;
+  mode: string;
+  summary: PlanSummary;
+  changes: PlanJsonChange[];
+  errors: Array<Pick<Problem, 'code' | 'scope' | 'document' | 'origin' | 'pointer' | 'message'>>;
+  warnings: PlanWarning[];
+  configDigest: string;
+  seriesVersions: Record<string, string>;
+  branches: Array<{ branchId: string; timezone: string; today: string; skippedSeries: Array<{ seriesId: string; reason: string }> }>;
+}
+
+export function planToJson(plan: Plan): PlanJson {
+  const changes: PlanJsonChange[] = [];
+  for (const b of plan.branches) {
+    for (const c of b.changes) {
+      if (c.action === 'delete-series') {
+        changes.push({ action: c.action, seriesId: c.seriesId, occurrenceKey: null, branchId: c.branchId, sessionId: null, before: null, after: null, reason: c.reason, version: c.version });
+        continue;
+      }
+      const row: PlanJsonChange = {
+        action: c.action,
+        seriesId: c.seriesId,
+        occurrenceKey: c.occurrenceKey,
+        branchId: c.branchId,
+        sessionId: c.sessionId,
+        before: c.before,
+        after: c.after,
+      };
+      if (c.fields) row.fields = c.fields;
+      if (c.reason !== undefined) row.reason = c.reason;
+      if (c.bookedCount !== undefined) row.bookedCount = c.bookedCount;
+      changes.push(row);
+    }
+  }
+  const problems = allProblems(plan);
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    now: plan.now,
+    mode: plan.mode,
+    summary: summarizePlan(plan),
+    changes,
+    errors: problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => ({ code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer, message: p.message })),
+    warnings: [
+      ...plan.warnings,
+      ...problems.filter((p) => p.severity === 'warning').map((p) => ({ code: 'UNKNOWN_TARGET' as const, message: p.message, details: { scope: p.scope, document: p.document, pointer: p.pointer } })),
+      ...plan.branches.flatMap((b) => b.warnings),
+    ],
+    configDigest: plan.configDigest,
+    seriesVersions: plan.seriesVersions,
+    branches: plan.branches.map((b) => ({ branchId: b.branchId, timezone: b.timezone, today: b.today, skippedSeries: b.skippedSeries })),
+  };
+}

@@ -1,0 +1,14 @@
+import type { Sql } from '../store/database.js';
+
+/**
+ * Takes the branch's advisory lock for the current transaction (released at
+ * commit or rollback, so a killed run never leaves it behind). Non-blocking:
+ * `false` means another run or replica is reconciling the branch right now.
+ */
+export async function tryLockBranch(tx: Sql, branchId: string): Promise<boolean> {
+  const rows = await tx.query<{ locked: boolean }>(
+    `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`,
+    [`classctl:branch:${branchId}`],
+  );
+  return rows[0]?.locked === true;
+}

@@ -1,0 +1,58 @@
+// One run of the controller loop: read the configuration again (documents may
+// have changed since the last run), apply, record metrics. Never throws: the
+// loop must outlive a database outage or a broken document.
+import type { ConfigSet } from '../core/config/config-set.js';
+import { ClassctlError } from '../core/errors.js';
+import type { Database } from '../store/database.js';
+import type { TriggerReason } from './controller-loop.js';
+import type { Logger } from './logger.js';
+import { recordRun, recordRunError, type ControllerMetrics } from './metrics.js';
+import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+
+export interface ControllerRunDeps {
+  db: Database;
+  loadConfig: () => Promise<ConfigSet>;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  clock?: () => number;
+  /** --env / CLASSCTL_ENV and CLASSCTL_ALLOW_APPLY: the same guards as `reconcile --apply`. */
+  expectedEnv?: string;
+  allowApply?: string;
+  allowMassRemoval?: boolean;
+  /** Test hook passed through to reconcile: runs inside each branch transaction before it commits. */
+  beforeBranchCommit?: ReconcileOptions['beforeBranchCommit'];
+}
+
+export type ControllerRun = (reasons: TriggerReason[]) => Promise<ReconcileResult | null>;
+
+export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
+  const clock = deps.clock ?? Date.now;
+  return async (reasons) => {
+    const startedAt = clock();
+    const log = deps.logger.child({ trigger: reasons.join(',') });
+    try {
+      const config = await deps.loadConfig();
+      const result = await reconcile({
+        db: deps.db,
+        config,
+        logger: log,
+        now: startedAt,
+        mode: 'apply',
+        clock,
+        expectedEnv: deps.expectedEnv,
+        allowApply: deps.allowApply,
+        allowMassRemoval: deps.allowMassRemoval,
+        beforeBranchCommit: deps.beforeBranchCommit,
+      });
+      const finishedAt = clock();
+      // reconcile() has logged the run (start, branches, refusal, summary); only metrics are left.
+      recordRun(deps.metrics, result, (finishedAt - startedAt) / 1000, finishedAt);
+      return result;
+    } catch (err) {
+      recordRunError(deps.metrics, (clock() - startedAt) / 1000);
+      const code = err instanceof ClassctlError ? err.code : (err as { code?: unknown } | null)?.code;
+      log.error({ err, code }, `Controller run failed before it could finish (${err instanceof Error ? err.message : String(err)}); the next trigger or interval runs again.`);
+      return null;
+    }
+  };
+}

@@ -1,0 +1,192 @@
+// One run: snapshot → plan → guards → apply branch by branch → journal.
+import type { ConfigSet } from '../core/config/config-set.js';
+import { ClassctlError } from '../core/errors.js';
+import { allProblems, countRemovals, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
+import type { PlanSummary } from '../core/plan-types.js';
+import type { Database } from '../store/database.js';
+import { finishRun, startRun } from '../store/runs.js';
+import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
+import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.js';
+import type { Logger } from './logger.js';
+import { planRun, snapshotInputs } from './plan-run.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { planToJson, type PlanJson } from '../core/render/plan-json.js';
+import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs } from './saved-plan.js';
+
+export interface ReconcileOptions {
+  db: Database;
+  config: ConfigSet;
+  logger: Logger;
+  now: number;
+  mode: RunMode;
+  /** Wall clock for the journal's started/finished times (tests pass a fixed one). */
+  clock?: () => number;
+  expectedEnv?: string;
+  allowApply?: string;
+  allowMassRemoval?: boolean;
+  /** Test hook: runs after the inputs are snapshotted, before anything is planned. */
+  afterSnapshot?: () => Promise<void>;
+  /** Test hook: runs inside each branch transaction before it commits. */
+  beforeBranchCommit?: (branchId: string) => Promise<void>;
+  retry?: RetryPolicy;
+  /** A saved plan to apply exactly: the run refuses (PLAN_STALE) unless it recomputes the same changes. */
+  savedPlan?: PlanJson;
+}
+
+export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
+
+export interface ReconcileResult {
+  plan: Plan;
+  summary: PlanSummary;
+  runId: string | null;
+  outcome: RunOutcome;
+  exitCode: 0 | 1 | 2 | 3;
+  branches: BranchApplyResult[];
+  failedBranches: Array<{ branchId: string; error: string }>;
+  refusal?: ClassctlError;
+}
+
+export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult> {
+  const { db, config, now, mode } = opts;
+  const clock = opts.clock ?? Date.now;
+  const startedAt = clock();
+  const log = opts.logger;
+
+  if (mode === 'apply') {
+    try {
+      await checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply });
+    } catch (err) {
+      if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
+      throw err;
+    }
+  }
+
+  const snapshot = await snapshotInputs(db);
+  if (opts.afterSnapshot) await opts.afterSnapshot();
+  if (opts.savedPlan) {
+    try {
+      checkSavedPlanInputs(opts.savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
+      checkNothingStarted(opts.savedPlan, clock());
+    } catch (err) {
+      if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
+      throw err;
+    }
+  }
+  const runId = mode === 'apply' ? await startRun(db, { mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt }) : null;
+  const runLog = runId ? log.child({ runId }) : log;
+  runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, 'Reconcile run started.');
+
+  const result: ReconcileResult = {
+    plan: await planRun({ db, config, now, mode, snapshot }),
+    summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 },
+    runId,
+    outcome: 'succeeded',
+    exitCode: 0,
+    branches: [],
+    failedBranches: [],
+  };
+  const plan = result.plan;
+  result.summary = summarizePlan(plan);
+  logProblems(runLog, plan);
+  // A guard that refuses after planning: journal the refusal, write nothing.
+  const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
+    if (!(err instanceof ClassctlError)) throw err;
+    runLog.error({ code: err.code }, err.message);
+    if (runId) await finishRun(db, runId, { status: 'failed', summary: result.summary, error: err.message, finishedAtMs: clock() });
+    return { ...result, outcome: 'refused', exitCode: 3, refusal: err };
+  };
+
+  if (config.blocksAll) {
+    result.outcome = 'invalid-config';
+    result.exitCode = 2;
+    runLog.error({ errors: result.summary.errors }, 'No branch was reconciled because the base configuration is missing or invalid; fix the documents listed above (classctl validate) and run again.');
+    if (runId) await finishRun(db, runId, { status: 'failed', summary: result.summary, error: 'invalid configuration', finishedAtMs: clock() });
+    return result;
+  }
+
+  if (mode === 'apply' && opts.savedPlan) {
+    try {
+      checkSameChanges(opts.savedPlan.changes, planToJson(plan).changes);
+    } catch (err) {
+      return refuseRun(err);
+    }
+  }
+
+  if (mode === 'apply') {
+    if (!opts.allowMassRemoval) {
+      try {
+        checkMassRemoval(removalCounts(plan, config));
+      } catch (err) {
+        return refuseRun(err);
+      }
+    }
+    for (const bp of plan.branches) {
+      if (bp.changes.length === 0) continue;
+      const branchLog = runLog.child({ branchId: bp.branchId });
+      try {
+        const hook = opts.beforeBranchCommit;
+        const applied = await withRetry(
+          () => applyBranchChanges(db, bp.branchId, bp.changes, { runId, now, beforeCommit: hook && (() => hook(bp.branchId)) }),
+          opts.retry ?? DEFAULT_RETRY,
+          (err, attempt, delayMs) =>
+            branchLog.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `Branch transaction failed with a transient database error (${(err as Error).message}); retrying in ${delayMs} ms.`),
+        );
+        result.branches.push(applied);
+        if (applied.status === 'locked') {
+          branchLog.warn('Branch skipped: another run or replica holds its lock and is reconciling it now; the next run picks it up if anything is left.');
+        } else {
+          branchLog.info(
+            { created: applied.created, updated: applied.updated, deleted: applied.deleted, cancelled: applied.cancelled, seriesArchived: applied.seriesArchived, skipped: applied.skipped.length },
+            'Branch reconciled.',
+          );
+          for (const s of applied.skipped) branchLog.warn({ seriesId: s.seriesId, occurrenceKey: s.occurrenceKey }, `Change not written: ${s.reason}.`);
+        }
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        result.failedBranches.push({ branchId: bp.branchId, error: message });
+        branchLog.error({ err }, `Branch not reconciled: its transaction failed (${message}); nothing of this branch was written, the next run retries it.`);
+      }
+    }
+  }
+
+  const hasErrors = allProblems(plan).some((p) => p.severity === 'error');
+  if (result.failedBranches.length > 0 || hasErrors) {
+    result.outcome = 'failed';
+    result.exitCode = 1;
+  }
+  const durationMs = clock() - startedAt;
+  runLog.info({ durationMs, outcome: result.outcome, ...result.summary }, mode === 'apply' ? 'Reconcile run finished.' : 'Plan computed; nothing was written.');
+  if (runId) {
+    await finishRun(db, runId, {
+      status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
+      summary: { ...result.summary, failedBranches: result.failedBranches },
+      error: result.failedBranches.length ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : null,
+      finishedAtMs: clock(),
+    });
+  }
+  return result;
+}
+
+function removalCounts(plan: Plan, config: ConfigSet): RemovalCount[] {
+  const counts: RemovalCount[] = [];
+  for (const b of plan.branches) {
+    const resolved = config.resolve(b.branchId);
+    if (!resolved.ok) continue;
+    counts.push({ scope: `branch ${b.branchId}`, removals: countRemovals({ branches: [b] }), limit: resolved.settings.safety.maxRemovalsPerRun });
+  }
+  return counts;
+}
+
+function logProblems(log: Logger, plan: Plan): void {
+  for (const p of allProblems(plan)) {
+    const fields = { code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer };
+    if (p.severity === 'error') log.error(fields, `Scope ${p.scope} not reconciled: ${p.message}`);
+    else log.warn(fields, p.message);
+  }
+}
+
+function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger): ReconcileResult {
+  log.error({ code: err.code }, err.message);
+  const plan: Plan = { now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: [], problems: [], warnings: [], seriesVersions: {} };
+  return { plan, summary: summarizePlan(plan), runId: null, outcome: 'refused', exitCode: 3, branches: [], failedBranches: [], refusal: err };
+}

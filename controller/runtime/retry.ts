@@ -1,0 +1,74 @@
+// Retries of one unit of work (a branch) on transient database errors, with a
+// capped exponential backoff. The delay function is injected (as in
+// @kubernetes/client-node's cache.ts) so tests record delays instead of sleeping.
+
+/** SQLSTATEs worth retrying: the same statement can succeed on a new attempt. */
+const TRANSIENT_SQLSTATES = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '57P01', // admin_shutdown (pg_terminate_backend)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (server starting)
+  '08000', // connection_exception
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '53300', // too_many_connections
+]);
+
+/** Node socket errors and postgres.js connection error codes. */
+const TRANSIENT_CLIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CLIENT_CODES.has(code))) return true;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && cause !== err && isTransientDbError(cause);
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  /** Cap on one delay: a database that is down for minutes is a failed branch, not a hung run. */
+  maxDelayMs: number;
+  delay: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Backoff before attempt n+1 (n ≥ 1): initial · 2^(n−1), capped. */
+export function backoffDelay(policy: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+}
+
+export async function withRetry<T>(
+  work: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(attempt);
+    } catch (err) {
+      if (!isTransientDbError(err) || attempt >= policy.maxAttempts) throw err;
+      const ms = backoffDelay(policy, attempt);
+      onRetry?.(err, attempt, ms);
+      await policy.delay(ms);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// DESIGN §4.10: an ended series is copied into class_series_archive and
+// deleted, in the caller's (the branch's) transaction; its sessions stay.
+import type { SeriesArchiveChange } from '../core/plan-types.js';
+import type { Sql } from './database.js';
+import { isoFromMs } from './instants.js';
+import { SERIES_JSONB } from './series-sql.js';
+
+/**
+ * Archives the series whose version is still the one the plan saw; a series
+ * edited (or already deleted) since is returned in `skipped` and left as it
+ * is — the next run decides again from its new values. One statement for all.
+ * Archiving an id archived before (the host re-created it) replaces the old
+ * archive row: the archive keeps the last deleted version of each id.
+ */
+export async function archiveSeries(
+  tx: Sql,
+  changes: SeriesArchiveChange[],
+  runId: string | null,
+  nowMs: number,
+): Promise<{ archived: string[]; skipped: string[] }> {
+  if (changes.length === 0) return { archived: [], skipped: [] };
+  const rows = await tx.query<{ id: string }>(
+    `WITH wanted AS (
+       SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(id, version)
+     ), gone AS (
+       DELETE FROM class_series AS s USING wanted AS w
+        WHERE s.id = w.id AND s.version = w.version
+       RETURNING s.id, ${SERIES_JSONB} AS row
+     )
+     INSERT INTO class_series_archive (id, "row", deleted_at, run_id)
+     SELECT id, row, $3::timestamptz, $4::bigint FROM gone
+     ON CONFLICT (id) DO UPDATE SET "row" = EXCLUDED."row", deleted_at = EXCLUDED.deleted_at, run_id = EXCLUDED.run_id
+     RETURNING id`,
+    [changes.map((c) => c.seriesId), changes.map((c) => c.version), isoFromMs(nowMs), runId],
+  );
+  const archived = new Set(rows.map((r) => r.id));
+  return {
+    archived: changes.filter((c) => archived.has(c.seriesId)).map((c) => c.seriesId),
+    skipped: changes.filter((c) => !archived.has(c.seriesId)).map((c) => c.seriesId),
+  };
+}

@@ -1,0 +1,32 @@
+// The inputs of a run: branches, class series (with their version) and the
+// ids of archived series. Read inside the run's snapshot transaction.
+import type { Branch, ClassSeries } from '../core/types.js';
+import type { Sql } from './database.js';
+import { SERIES_COLUMNS, seriesFromRow, type SeriesRow } from './series-sql.js';
+
+/** All branches, by id. A branch without a name (the host's column allows NULL) is named by its id. */
+export async function readBranches(sql: Sql): Promise<Branch[]> {
+  return sql.query<Branch>(
+    `SELECT id, coalesce(name, id) AS name, timezone FROM branches ORDER BY id COLLATE "C"`,
+  );
+}
+
+/**
+ * Class series, by id: dates 'YYYY-MM-DD', startTime 'HH:MM' (seconds the host
+ * may have stored are dropped), exdates sorted and without duplicates,
+ * version as a decimal string.
+ */
+export async function readSeries(sql: Sql, opts: { branchId?: string } = {}): Promise<ClassSeries[]> {
+  const where = opts.branchId === undefined ? '' : 'WHERE s.branch_id = $1';
+  const rows = await sql.query<SeriesRow>(
+    `SELECT ${SERIES_COLUMNS} FROM class_series AS s ${where} ORDER BY s.id COLLATE "C"`,
+    opts.branchId === undefined ? [] : [opts.branchId],
+  );
+  return rows.map(seriesFromRow);
+}
+
+/** Ids of series the controller archived: their sessions are not orphans (DESIGN §4.9, §4.10). */
+export async function readArchivedSeriesIds(sql: Sql): Promise<Set<string>> {
+  const rows = await sql.query<{ id: string }>(`SELECT id FROM class_series_archive`);
+  return new Set(rows.map((r) => r.id));
+}

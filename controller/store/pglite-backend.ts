@@ -1,0 +1,74 @@
+// The embedded database: PGlite 0.5 (PostgreSQL compiled to WebAssembly), one
+// connection in this process, file-backed under ./.classctl/ by default.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { DatabaseWithScripts } from './database.js';
+import { lockEmbeddedDatabase } from './embedded-lock.js';
+import { encodeParams } from './pg-array.js';
+import type { ScriptSql } from './script-sql.js';
+import { PgOid } from './pg-oids.js';
+
+// Parsers aligned with the postgres.js backend (see database.ts). PGlite
+// already sends strings as they are for json and array parameters.
+const parsers = {
+  [PgOid.DATE]: (x: string) => x,
+  [PgOid.INT8]: (x: string) => x,
+};
+
+type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
+
+function wrap(q: Queryable): ScriptSql {
+  return {
+    kind: 'pglite',
+    async query<R>(text: string, params?: unknown[]): Promise<R[]> {
+      const result = await q.query<R>(text, encodeParams(params));
+      return result.rows;
+    },
+    async execScript(script: string): Promise<void> {
+      await q.exec(script);
+    },
+  };
+}
+
+export async function openPglite(dataDir: string): Promise<DatabaseWithScripts> {
+  const inMemory = dataDir.startsWith('memory://');
+  const location = inMemory ? dataDir : resolve(dataDir);
+  let release = () => {};
+  if (!inMemory) {
+    mkdirSync(dirname(location), { recursive: true });
+    release = lockEmbeddedDatabase(location);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(location, { parsers });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const base = wrap(pg);
+  let closed = false;
+  return {
+    kind: 'pglite',
+    query: base.query,
+    transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
+      return pg.transaction((tx) => fn(wrap(tx)));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await pg.listen(channel, onNotify);
+      return { unlisten: () => (closed ? Promise.resolve() : unsubscribe()) };
+    },
+    describe() {
+      return `embedded:${location}`;
+    },
+  };
+}

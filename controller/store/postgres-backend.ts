@@ -1,0 +1,102 @@
+// PostgreSQL through postgres.js 3.4.
+import postgres from 'postgres';
+import type { DatabaseWithScripts } from './database.js';
+import { encodeParams } from './pg-array.js';
+import type { ScriptSql } from './script-sql.js';
+import { PgOid } from './pg-oids.js';
+
+/**
+ * A few connections are plenty: a run writes one branch at a time per
+ * transaction and overlaps at most the computing of the next one.
+ */
+const MAX_CONNECTIONS = 4;
+/** Idle connections are closed so a long-running `serve` does not hold them. */
+const IDLE_TIMEOUT_SECONDS = 30;
+/** How long close() waits for running queries before it cuts connections. */
+const CLOSE_TIMEOUT_SECONDS = 5;
+
+// Parsers and serializers aligned with the PGlite backend (see database.ts).
+const types = {
+  // A `date` stays the 'YYYY-MM-DD' text the server sends: a JS Date would be
+  // midnight UTC and print as the previous day west of Greenwich.
+  localDate: {
+    to: PgOid.DATE,
+    from: [PgOid.DATE],
+    serialize: (x: unknown) => (x instanceof Date ? x.toISOString().slice(0, 10) : String(x)),
+    parse: (x: string) => x,
+  },
+  // int8 as a decimal string, exactly as PGlite is configured (it would give a number).
+  int8: {
+    to: PgOid.INT8,
+    from: [PgOid.INT8],
+    serialize: (x: unknown) => String(x),
+    parse: (x: string) => x,
+  },
+  // postgres.js would JSON.stringify a string again ('"{\"a\":1}"'); PGlite
+  // sends a string as is. Strings are taken as JSON text on both backends.
+  json: {
+    to: PgOid.JSON,
+    from: [PgOid.JSON, PgOid.JSONB],
+    serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)),
+    parse: (x: string) => JSON.parse(x) as unknown,
+  },
+};
+
+type Client = postgres.Sql<Record<string, unknown>>;
+
+function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>): ScriptSql {
+  return {
+    kind: 'postgres',
+    async query<R>(text: string, params?: unknown[]): Promise<R[]> {
+      // `simple: false`: the extended protocol even without parameters, so a
+      // statement behaves as on PGlite (one statement per call).
+      const rows = await sql.unsafe(text, encodeParams(params) as postgres.ParameterOrJSON<never>[], { simple: false } as never);
+      // A plain array, as PGlite returns (postgres.js adds count/command/columns).
+      return Array.from(rows as unknown as R[]);
+    },
+    async execScript(script: string): Promise<void> {
+      // No parameters: postgres.js uses the simple protocol, which runs several statements.
+      await sql.unsafe(script);
+    },
+  };
+}
+
+/** 'postgres://host:port/db': where we are connected, without user or password. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
+    return `postgres://${u.hostname}:${u.port || '5432'}/${db}`;
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+export function openPostgres(url: string): DatabaseWithScripts {
+  const client = postgres(url, {
+    max: MAX_CONNECTIONS,
+    idle_timeout: IDLE_TIMEOUT_SECONDS,
+    onnotice: () => {},
+    types,
+    connection: { application_name: 'classctl', TimeZone: 'UTC' },
+  }) as unknown as Client;
+  const base = wrap(client);
+  return {
+    kind: 'postgres',
+    query: base.query,
+    async transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
+      const result = await client.begin((tx) => fn(wrap(tx)));
+      return result as T;
+    },
+    async close() {
+      await client.end({ timeout: CLOSE_TIMEOUT_SECONDS });
+    },
+    async listen(channel, onNotify) {
+      const { unlisten } = await client.listen(channel, onNotify);
+      return { unlisten };
+    },
+    describe() {
+      return describePostgresUrl(url);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// How a class_series row is read: every value formatted by the database into
+// the exact text the core expects, independent of the session's DateStyle and
+// TimeZone and of the driver's type parsers.
+import type { ClassSeries } from '../core/types.js';
+
+/** The select list of class_series (alias `s`) as the columns of SeriesRow. */
+export const SERIES_COLUMNS = `
+  s.id,
+  s.branch_id,
+  s.title,
+  s.rrule,
+  to_char(s.start_date, 'YYYY-MM-DD') AS start_date,
+  to_char(s.end_date, 'YYYY-MM-DD') AS end_date,
+  to_char(s.start_time, 'HH24:MI') AS start_time,
+  s.duration_minutes,
+  s.capacity,
+  s.instructor_id,
+  s.room_id,
+  ARRAY(SELECT to_char(x.d, 'YYYY-MM-DD') FROM (SELECT DISTINCT d FROM unnest(s.exdates) AS d WHERE d IS NOT NULL) AS x ORDER BY x.d) AS exdates,
+  s.version::text AS version`;
+
+/**
+ * The same row as jsonb in the snapshot's camelCase shape, plus version and
+ * updatedAt: what class_series_archive keeps of a deleted series.
+ */
+export const SERIES_JSONB = `jsonb_build_object(
+  'id', s.id,
+  'branchId', s.branch_id,
+  'title', s.title,
+  'rrule', s.rrule,
+  'startDate', to_char(s.start_date, 'YYYY-MM-DD'),
+  'endDate', to_char(s.end_date, 'YYYY-MM-DD'),
+  'startTime', to_char(s.start_time, 'HH24:MI'),
+  'durationMinutes', s.duration_minutes,
+  'capacity', s.capacity,
+  'instructorId', s.instructor_id,
+  'roomId', s.room_id,
+  'exdates', to_jsonb(ARRAY(SELECT to_char(x.d, 'YYYY-MM-DD') FROM (SELECT DISTINCT d FROM unnest(s.exdates) AS d WHERE d IS NOT NULL) AS x ORDER BY x.d)),
+  'version', s.version::text,
+  'updatedAt', to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+export interface SeriesRow {
+  id: string;
+  branch_id: string;
+  title: string;
+  rrule: string;
+  start_date: string;
+  end_date: string | null;
+  start_time: string;
+  duration_minutes: number | null;
+  capacity: number | null;
+  instructor_id: string | null;
+  room_id: string | null;
+  exdates: string[];
+  version: string;
+}
+
+export function seriesFromRow(r: SeriesRow): ClassSeries {
+  return {
+    id: r.id,
+    branchId: r.branch_id,
+    title: r.title,
+    rrule: r.rrule,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    startTime: r.start_time,
+    durationMinutes: r.duration_minutes,
+    capacity: r.capacity,
+    instructorId: r.instructor_id,
+    roomId: r.room_id,
+    exdates: r.exdates,
+    version: r.version,
+  };
+}

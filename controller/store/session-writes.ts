@@ -1,0 +1,248 @@
+// Writes one branch's session changes with a handful of bulk statements:
+// one DELETE, one cancelling UPDATE, one UPDATE … FROM unnest(…) and one
+// INSERT … SELECT FROM unnest(…) per chunk — never a statement per session.
+//
+// The host application writes booked_count and detached at any time and does
+// not take our locks, so every statement re-checks, in its WHERE clause, what
+// the plan assumed: a row that no longer qualifies is left alone and returned
+// in `skipped`; the next run plans it again from what is then in the database.
+import type { SessionChange, UpdatableField } from '../core/plan-types.js';
+import type { SessionStatus } from '../core/types.js';
+import type { Sql } from './database.js';
+import { chunks } from './bulk.js';
+import { isoFromMs } from './instants.js';
+
+export type SkipReason =
+  | 'session-gone'
+  | 'detached'
+  | 'started'
+  | 'booked'
+  | 'already-current'
+  | 'conflict'
+  | 'duplicate-in-plan'
+  | 'no-session-id';
+
+const SKIP_REASON_TEXT: Record<SkipReason, string> = {
+  'session-gone': 'the session was deleted since the plan was made',
+  detached: 'the session was detached (edited by a person) since the plan was made; it is never touched',
+  started: 'the session has started; a started session is history and never changed',
+  booked: 'the session was booked since the plan was made, so it is not deleted; the next run applies the removal policy for booked sessions',
+  'already-current': 'the session already has these values; nothing was written',
+  conflict: 'a session for this series and occurrence already exists (created by another run); the next run compares it',
+  'duplicate-in-plan': 'the plan holds this change twice; it was applied once',
+  'no-session-id': 'the change names no existing session',
+};
+
+export function describeSkipReason(reason: SkipReason): string {
+  return SKIP_REASON_TEXT[reason];
+}
+
+export interface SkippedSessionChange {
+  sessionId: string | null;
+  occurrenceKey: string;
+  seriesId: string;
+  reason: SkipReason;
+}
+
+export interface SessionWriteResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  cancelled: number;
+  skipped: SkippedSessionChange[];
+}
+
+function skip(c: SessionChange, reason: SkipReason): SkippedSessionChange {
+  return { sessionId: c.sessionId, occurrenceKey: c.occurrenceKey, seriesId: c.seriesId, reason };
+}
+
+/**
+ * Applies `changes` in the caller's transaction. `created_at`/`updated_at`
+ * are the run's `now`, so a simulated run writes the same bytes every time.
+ */
+export async function writeSessionChanges(tx: Sql, changes: SessionChange[], nowMs: number): Promise<SessionWriteResult> {
+  const result: SessionWriteResult = { created: 0, updated: 0, deleted: 0, cancelled: 0, skipped: [] };
+  const now = isoFromMs(nowMs);
+  const byAction: Record<SessionChange['action'], SessionChange[]> = { create: [], update: [], delete: [], cancel: [] };
+  const seenSessions = new Set<string>();
+  const seenKeys = new Set<string>();
+  for (const c of changes) {
+    if (c.action === 'create') {
+      const key = `${c.seriesId}\u0000${c.occurrenceKey}`;
+      if (seenKeys.has(key)) {
+        result.skipped.push(skip(c, 'duplicate-in-plan'));
+      } else {
+        seenKeys.add(key);
+        byAction.create.push(c);
+      }
+    } else if (!c.sessionId) {
+      result.skipped.push(skip(c, 'no-session-id'));
+    } else if (seenSessions.has(c.sessionId)) {
+      result.skipped.push(skip(c, 'duplicate-in-plan'));
+    } else {
+      seenSessions.add(c.sessionId);
+      byAction[c.action].push(c);
+    }
+  }
+  // Removals first, so that a key freed in this transaction can be taken again.
+  for (const part of chunks(byAction.delete)) result.deleted += await deleteSessions(tx, part, now, result.skipped);
+  for (const part of chunks(byAction.cancel)) result.cancelled += await cancelSessions(tx, part, now, result.skipped);
+  for (const part of chunks(byAction.update)) result.updated += await updateSessions(tx, part, now, result.skipped);
+  for (const part of chunks(byAction.create)) result.created += await createSessions(tx, part, now, result.skipped);
+  return result;
+}
+
+/** Explains, with one query, why rows a guarded statement left alone did not match. */
+async function explainUnmatched(
+  tx: Sql,
+  part: SessionChange[],
+  matched: Set<string>,
+  now: string,
+  otherwise: (row: GuardRow) => SkipReason,
+  skipped: SkippedSessionChange[],
+): Promise<void> {
+  const missed = part.filter((c) => !matched.has(c.sessionId!));
+  if (missed.length === 0) return;
+  const rows = await tx.query<GuardRow>(
+    `SELECT id::text AS id, detached, starts_at <= $2::timestamptz AS started, booked_count, status
+       FROM class_sessions WHERE id = ANY($1::uuid[])`,
+    [missed.map((c) => c.sessionId), now],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const c of missed) {
+    const row = byId.get(c.sessionId!);
+    const reason: SkipReason = !row ? 'session-gone' : row.detached ? 'detached' : row.started ? 'started' : otherwise(row);
+    skipped.push(skip(c, reason));
+  }
+}
+
+interface GuardRow {
+  id: string;
+  detached: boolean;
+  started: boolean;
+  booked_count: number;
+  status: SessionStatus;
+}
+
+async function deleteSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
+    `DELETE FROM class_sessions
+      WHERE id = ANY($1::uuid[]) AND booked_count = 0 AND NOT detached AND starts_at > $2::timestamptz
+      RETURNING id::text AS id`,
+    [part.map((c) => c.sessionId), now],
+  );
+  await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, (r) => (r.booked_count > 0 ? 'booked' : 'session-gone'), skipped);
+  return rows.length;
+}
+
+async function cancelSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE class_sessions SET status = 'cancelled', updated_at = $2::timestamptz
+      WHERE id = ANY($1::uuid[]) AND NOT detached AND starts_at > $2::timestamptz AND status <> 'cancelled'
+      RETURNING id::text AS id`,
+    [part.map((c) => c.sessionId), now],
+  );
+  await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, () => 'already-current', skipped);
+  return rows.length;
+}
+
+// The updatable columns, in the order of the unnest arrays below.
+const UPDATE_COLUMNS: Array<{ field: UpdatableField; column: string; type: string }> = [
+  { field: 'title', column: 'title', type: 'text' },
+  { field: 'startsAt', column: 'starts_at', type: 'timestamptz' },
+  { field: 'endsAt', column: 'ends_at', type: 'timestamptz' },
+  { field: 'timezone', column: 'timezone', type: 'text' },
+  { field: 'instructorId', column: 'instructor_id', type: 'text' },
+  { field: 'roomId', column: 'room_id', type: 'text' },
+  { field: 'capacity', column: 'capacity', type: 'int' },
+  { field: 'status', column: 'status', type: 'text' },
+];
+
+const N = UPDATE_COLUMNS.length;
+// $1 ids, $2..$(N+1) values, $(N+2)..$(2N+1) "set this column" flags, $(2N+2) now.
+const UPDATE_SQL = `
+  UPDATE class_sessions AS s SET
+    ${UPDATE_COLUMNS.map((c) => `${c.column} = CASE WHEN u.set_${c.column} THEN u.${c.column} ELSE s.${c.column} END`).join(',\n    ')},
+    updated_at = $${2 * N + 2}::timestamptz
+  FROM unnest(
+    $1::uuid[],
+    ${UPDATE_COLUMNS.map((c, i) => `$${i + 2}::${c.type}[]`).join(', ')},
+    ${UPDATE_COLUMNS.map((_, i) => `$${i + N + 2}::bool[]`).join(', ')}
+  ) AS u(id, ${UPDATE_COLUMNS.map((c) => c.column).join(', ')}, ${UPDATE_COLUMNS.map((c) => `set_${c.column}`).join(', ')})
+  WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $${2 * N + 2}::timestamptz
+    AND (${UPDATE_COLUMNS.map((c) => `(u.set_${c.column} AND s.${c.column} IS DISTINCT FROM u.${c.column})`).join('\n      OR ')})
+  RETURNING s.id::text AS id`;
+
+/** The new value of one field: from the desired session, else from the plan's `after` view. */
+function updateValue(c: SessionChange, field: UpdatableField): string | number | null {
+  const d = c.desired;
+  const a = c.after;
+  switch (field) {
+    case 'startsAt':
+      return d ? isoFromMs(d.startsAt) : a ? isoFromMs(Date.parse(a.startsAt)) : null;
+    case 'endsAt':
+      return d ? isoFromMs(d.endsAt) : a ? isoFromMs(Date.parse(a.endsAt)) : null;
+    case 'status':
+      // A desired session is scheduled: a cancelled one desired again is rescheduled.
+      return a?.status ?? 'scheduled';
+    default:
+      if (d) return d[field];
+      if (a) return a[field];
+      throw new TypeError(`update of ${c.seriesId}/${c.occurrenceKey} carries neither desired nor after values`);
+  }
+}
+
+async function updateSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+  const values: unknown[][] = UPDATE_COLUMNS.map(() => []);
+  const flags: boolean[][] = UPDATE_COLUMNS.map(() => []);
+  const issued: SessionChange[] = [];
+  for (const c of part) {
+    const fields = new Set(c.fields ?? []);
+    if (fields.size === 0) {
+      skipped.push(skip(c, 'already-current'));
+      continue;
+    }
+    issued.push(c);
+    UPDATE_COLUMNS.forEach((col, i) => {
+      const set = fields.has(col.field);
+      flags[i]!.push(set);
+      values[i]!.push(set ? updateValue(c, col.field) : null);
+    });
+  }
+  if (issued.length === 0) return 0;
+  const rows = await tx.query<{ id: string }>(UPDATE_SQL, [issued.map((c) => c.sessionId), ...values, ...flags, now]);
+  await explainUnmatched(tx, issued, new Set(rows.map((r) => r.id)), now, () => 'already-current', skipped);
+  return rows.length;
+}
+
+const CREATE_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+                         $7::text[], $8::text[], $9::text[], $10::int[]) WITH ORDINALITY
+      AS t(series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone, instructor_id, room_id, capacity, ord)
+  ), inserted AS (
+    INSERT INTO class_sessions (series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
+                                instructor_id, room_id, capacity, status, detached, booked_count, created_at, updated_at)
+    SELECT series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
+           instructor_id, room_id, capacity, 'scheduled', false, 0, $11::timestamptz, $11::timestamptz
+      FROM input
+    ON CONFLICT (series_id, occurrence_key) DO NOTHING
+    RETURNING series_id, occurrence_key
+  )
+  SELECT (SELECT count(*) FROM inserted)::int AS created,
+         ARRAY(SELECT i.ord::int FROM input AS i
+                WHERE NOT EXISTS (SELECT 1 FROM inserted AS n WHERE n.series_id = i.series_id AND n.occurrence_key = i.occurrence_key)
+                ORDER BY i.ord) AS conflicts`;
+
+async function createSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+  const cols: unknown[][] = Array.from({ length: 10 }, () => []);
+  for (const c of part) {
+    const d = c.desired;
+    if (!d) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
+    const row = [d.seriesId, d.branchId, d.occurrenceKey, d.title, isoFromMs(d.startsAt), isoFromMs(d.endsAt), d.timezone, d.instructorId, d.roomId, d.capacity];
+    for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
+  }
+  const [r] = await tx.query<{ created: number; conflicts: number[] }>(CREATE_SQL, [...cols, now]);
+  for (const ord of r!.conflicts) skipped.push(skip(part[ord - 1]!, 'conflict'));
+  return r!.created;
+}

@@ -1,0 +1,160 @@
+import t from 'tap';
+import fc from 'fast-check';
+import rrule from 'rrule';
+import { epochDayOf, localDateOfEpochDay } from '../../../controller/core/generation/local-date.js';
+import { expandOccurrenceDates, rebasedAnchorDay } from '../../../controller/core/generation/recurrence.js';
+import { parseRecurrenceRule, type RecurrenceRule } from '../../../controller/core/generation/rrule-parse.js';
+import { withScanBudget } from '../../../controller/core/generation/rrule-scan-budget.js';
+
+const { RRule } = rrule;
+
+function parsed(text: string): RecurrenceRule {
+  const result = parseRecurrenceRule(text);
+  if (!result.ok) throw new Error(`test rule does not parse: ${text}: ${result.errors.join('; ')}`);
+  return result.rule;
+}
+
+function expand(text: string, startDate: string, from: string, to: string, startTime = '09:00', timezone = 'America/New_York'): string[] {
+  const [h, m] = startTime.split(':').map(Number);
+  return expandOccurrenceDates({ rule: parsed(text), startDate, startMinutes: h * 60 + m, window: { from, to }, timezone }).dates;
+}
+
+t.test('rule shapes that users write', async (t) => {
+  const rows = [
+    { name: 'FREQ=MONTHLY;BYMONTHDAY=31 skips the months without a 31st', rule: 'FREQ=MONTHLY;BYMONTHDAY=31', start: '2026-01-01', from: '2026-01-01', to: '2026-12-31', want: ['2026-01-31', '2026-03-31', '2026-05-31', '2026-07-31', '2026-08-31', '2026-10-31', '2026-12-31'] },
+    { name: 'FREQ=MONTHLY;BYDAY=-1SU is the last Sunday of each month', rule: 'FREQ=MONTHLY;BYDAY=-1SU', start: '2026-01-01', from: '2026-03-01', to: '2026-06-30', want: ['2026-03-29', '2026-04-26', '2026-05-31', '2026-06-28'] },
+    { name: 'BYMONTHDAY=-1 is the last day of each month, February included', rule: 'FREQ=MONTHLY;BYMONTHDAY=-1', start: '2028-01-01', from: '2028-01-01', to: '2028-04-30', want: ['2028-01-31', '2028-02-29', '2028-03-31', '2028-04-30'] },
+    { name: 'WEEKLY without BYDAY repeats the weekday of startDate', rule: 'FREQ=WEEKLY', start: '2026-03-04', from: '2026-03-01', to: '2026-03-25', want: ['2026-03-04', '2026-03-11', '2026-03-18', '2026-03-25'] },
+    { name: 'every other week on Monday and Thursday', rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH', start: '2026-03-02', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-02', '2026-03-05', '2026-03-16', '2026-03-19', '2026-03-30'] },
+    { name: 'the startDate is a session only when the rule matches it', rule: 'FREQ=WEEKLY;BYDAY=TU', start: '2026-03-02', from: '2026-03-02', to: '2026-03-10', want: ['2026-03-03', '2026-03-10'] },
+    { name: 'YEARLY without BYxxx repeats the month and day of startDate', rule: 'FREQ=YEARLY', start: '2024-02-29', from: '2024-01-01', to: '2032-12-31', want: ['2024-02-29', '2028-02-29', '2032-02-29'] },
+    { name: 'last weekday of the month with BYSETPOS', rule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1', start: '2026-01-01', from: '2026-05-01', to: '2026-08-31', want: ['2026-05-29', '2026-06-30', '2026-07-31', '2026-08-31'] },
+    { name: 'COUNT counts from startDate even when the window starts later', rule: 'FREQ=DAILY;COUNT=10', start: '2026-02-25', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'] },
+    { name: 'COUNT=3 weekly', rule: 'FREQ=WEEKLY;COUNT=3', start: '2026-03-02', from: '2026-03-01', to: '2026-04-30', want: ['2026-03-02', '2026-03-09', '2026-03-16'] },
+    { name: 'COUNT used up before the window: nothing', rule: 'FREQ=DAILY;COUNT=5', start: '2026-01-01', from: '2026-03-01', to: '2026-03-31', want: [] },
+    { name: 'UNTIL as a date includes that whole local date', rule: 'FREQ=DAILY;UNTIL=20260303', start: '2026-03-01', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-01', '2026-03-02', '2026-03-03'] },
+    { name: 'UNTIL as a local date-time equal to the start time is inclusive', rule: 'FREQ=DAILY;UNTIL=20260303T090000', start: '2026-03-01', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-01', '2026-03-02', '2026-03-03'] },
+    { name: 'UNTIL as a local date-time before the start time excludes that day', rule: 'FREQ=DAILY;UNTIL=20260303T085959', start: '2026-03-01', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-01', '2026-03-02'] },
+    { name: 'UNTIL in UTC is an instant: 14:00Z is 09:00 EST in New York, inclusive', rule: 'FREQ=DAILY;UNTIL=20260303T140000Z', start: '2026-03-01', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-01', '2026-03-02', '2026-03-03'] },
+    { name: 'UNTIL in UTC one second earlier excludes that day', rule: 'FREQ=DAILY;UNTIL=20260303T135959Z', start: '2026-03-01', from: '2026-03-01', to: '2026-03-31', want: ['2026-03-01', '2026-03-02'] },
+    { name: 'UNTIL in UTC after DST began: 13:00Z is 09:00 EDT', rule: 'FREQ=DAILY;UNTIL=20260310T130000Z', start: '2026-03-09', from: '2026-03-09', to: '2026-03-31', want: ['2026-03-09', '2026-03-10'] },
+    { name: 'a daily series from 1900 yields the window of 2026', rule: 'FREQ=DAILY;INTERVAL=3', start: '1900-01-01', from: '2026-03-01', to: '2026-03-10', want: ['2026-03-01', '2026-03-04', '2026-03-07', '2026-03-10'] },
+    { name: 'a rule that never matches yields nothing (and returns)', rule: 'FREQ=DAILY;INTERVAL=7;BYDAY=TU', start: '2026-03-02', from: '2026-03-02', to: '2026-04-26', want: [] },
+  ];
+  for (const row of rows) t.same(expand(row.rule, row.start, row.from, row.to), row.want, row.name);
+});
+
+t.test('the rebased DTSTART is the start of the period holding the window start, whole INTERVALs on', async (t) => {
+  const rows = [
+    { name: 'DAILY;INTERVAL=3: 57 days after Jan 1 is a multiple of 3', rule: 'FREQ=DAILY;INTERVAL=3', start: '2026-01-01', from: '2026-02-28', want: '2026-02-27' },
+    { name: 'WEEKLY: the Monday of the window week', rule: 'FREQ=WEEKLY', start: '2026-01-07', from: '2026-03-05', want: '2026-03-02' },
+    { name: 'WEEKLY;INTERVAL=2, window in an on-week: its Monday', rule: 'FREQ=WEEKLY;INTERVAL=2', start: '2026-01-07', from: '2026-03-05', want: '2026-03-02' },
+    { name: 'WEEKLY;INTERVAL=2, window in an off-week: the on-week before', rule: 'FREQ=WEEKLY;INTERVAL=2', start: '2026-01-07', from: '2026-03-12', want: '2026-03-02' },
+    { name: 'WEEKLY;WKST=SU: weeks start on Sunday', rule: 'FREQ=WEEKLY;WKST=SU', start: '2026-01-07', from: '2026-03-05', want: '2026-03-01' },
+    { name: 'MONTHLY;INTERVAL=3: the first of a quarter month', rule: 'FREQ=MONTHLY;INTERVAL=3', start: '2025-11-15', from: '2026-03-10', want: '2026-02-01' },
+    { name: 'YEARLY;INTERVAL=2: Jan 1 of an even year after 2024', rule: 'FREQ=YEARLY;INTERVAL=2', start: '2024-06-01', from: '2027-03-01', want: '2026-01-01' },
+    { name: 'window in the first period: DTSTART unchanged', rule: 'FREQ=MONTHLY', start: '2026-03-15', from: '2026-03-20', want: '2026-03-15' },
+    { name: 'window before startDate: DTSTART unchanged', rule: 'FREQ=DAILY', start: '2026-03-15', from: '2026-03-01', want: '2026-03-15' },
+  ];
+  for (const row of rows) {
+    t.equal(localDateOfEpochDay(rebasedAnchorDay(parsed(row.rule), epochDayOf(row.start), epochDayOf(row.from))), row.want, row.name);
+  }
+});
+
+t.test('a series that started 1000 years ago is not walked from its start', async (t) => {
+  // Walked from DTSTART, rrule.js takes over a second for this (365k periods);
+  // rebased, it walks the 57 days of the window.
+  const started = performance.now();
+  const dates = expand('FREQ=DAILY', '1026-03-01', '2026-03-01', '2026-04-26');
+  t.equal(dates.length, 57, 'all 57 days of the window');
+  t.ok(performance.now() - started < 250, 'in well under the time a walk from 1026 takes');
+});
+
+t.test('the scan budget stops rrule.js walking towards year 9999', async (t) => {
+  // Canary for rrule.js upgrades: the budget works only while rrule.js reads
+  // options.bynmonthday once per examined day (rrule-scan-budget.ts).
+  const never = new RRule({ freq: RRule.DAILY, dtstart: new Date(Date.UTC(2026, 2, 2, 9)), bymonth: [2], bymonthday: [30] }, true);
+  const started = performance.now();
+  const finished = withScanBudget(never, 1000, () => never.between(new Date(Date.UTC(2026, 2, 2)), new Date(Date.UTC(2026, 4, 1)), true));
+  t.equal(finished, false, 'a rule that never matches is stopped by the budget');
+  t.ok(performance.now() - started < 200, 'quickly (unbounded it walks 2.9 million days, about 10 s)');
+
+  const weekly = new RRule({ freq: RRule.WEEKLY, dtstart: new Date(Date.UTC(2026, 2, 2, 9)) }, true);
+  let seen = 0;
+  t.equal(withScanBudget(weekly, 1000, () => weekly.between(new Date(Date.UTC(2026, 2, 2)), new Date(Date.UTC(2026, 4, 1)), true, () => ++seen > 0)), true, 'an ordinary rule finishes within its budget');
+  t.equal(seen, 9, 'and yields its 9 Mondays');
+  t.same(weekly.options.bynmonthday, [], 'the option is restored afterwards');
+});
+
+t.test('a COUNT too large to walk stops at the cap and says where', async (t) => {
+  const expansion = expandOccurrenceDates({
+    rule: parsed('FREQ=DAILY;COUNT=1000000'),
+    startDate: '1900-01-01',
+    startMinutes: 9 * 60,
+    window: { from: '2026-03-01', to: '2026-03-31' },
+    timezone: 'UTC',
+  });
+  t.same(expansion.dates, [], 'the window is beyond the cap: no dates');
+  t.same(expansion.countCap, { counted: 20_000, lastCountedDate: '1954-10-04' }, '20000 daily occurrences from 1900-01-01 end on 1954-10-04');
+});
+
+/**
+ * rrule.js on the original rule, walked from DTSTART: the reference the
+ * rebased expansion must equal. Its walk is cut 20 years after the window
+ * (rules that never match again would otherwise walk to 9999), far beyond the
+ * 800 days the expansion allows, so a cut inside the window would show.
+ */
+function reference(text: string, startDate: string, startMinutes: number, from: string, to: string): string[] {
+  const dtstart = new Date(epochDayOf(startDate) * 86_400_000 + startMinutes * 60_000);
+  const rule = RRule.fromString(`DTSTART:${dtstart.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z\nRRULE:${text}`);
+  const dayMs = (d: string): number => epochDayOf(d) * 86_400_000 + startMinutes * 60_000;
+  const out: string[] = [];
+  withScanBudget(rule, epochDayOf(to) - epochDayOf(startDate) + 20 * 366, () =>
+    rule.between(new Date(dayMs(from)), new Date(dayMs(to)), true, (d) => out.push(localDateOfEpochDay(Math.floor(d.getTime() / 86_400_000))) > 0),
+  );
+  return out;
+}
+
+t.test('property: rebasing and the scan budget never change which dates a rule yields', async (t) => {
+  const weekday = fc.constantFrom('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU');
+  // Each BY part is present one time in four: combined, they rarely leave a rule with nothing to compare.
+  const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+  const ruleText = fc
+    .record({
+      freq: fc.constantFrom('DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'),
+      interval: fc.integer({ min: 1, max: 5 }),
+      byDay: sometimes(fc.uniqueArray(weekday, { minLength: 1, maxLength: 3 })),
+      nth: sometimes(fc.constantFrom(-1, 1, 2, -2)),
+      byMonthDay: sometimes(fc.uniqueArray(fc.constantFrom(1, 13, 15, 28, 29, 30, 31, -1), { minLength: 1, maxLength: 2 })),
+      byMonth: sometimes(fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 })),
+      bySetPos: sometimes(fc.constantFrom(1, -1, 2)),
+      wkst: sometimes(weekday),
+      count: sometimes(fc.integer({ min: 1, max: 300 })),
+    })
+    .map((r) => {
+      const parts = [`FREQ=${r.freq}`, `INTERVAL=${r.interval}`];
+      const ordinal = r.nth !== undefined && (r.freq === 'MONTHLY' || r.freq === 'YEARLY');
+      if (r.byDay) parts.push(`BYDAY=${r.byDay.map((d) => (ordinal ? `${r.nth}${d}` : d)).join(',')}`);
+      if (r.byMonthDay && r.freq !== 'WEEKLY') parts.push(`BYMONTHDAY=${r.byMonthDay.join(',')}`);
+      if (r.byMonth) parts.push(`BYMONTH=${r.byMonth.join(',')}`);
+      if (r.bySetPos && parts.length > 2) parts.push(`BYSETPOS=${r.bySetPos}`);
+      if (r.wkst) parts.push(`WKST=${r.wkst}`);
+      if (r.count) parts.push(`COUNT=${r.count}`);
+      return parts.join(';');
+    });
+  const dayIn = (min: string, max: string) => fc.integer({ min: epochDayOf(min), max: epochDayOf(max) }).map(localDateOfEpochDay);
+  let nonEmpty = 0;
+  fc.assert(
+    fc.property(ruleText, dayIn('2019-01-01', '2026-06-30'), fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 1439 }), (text, start, after, length, minutes) => {
+      const from = localDateOfEpochDay(epochDayOf(start) + after);
+      const to = localDateOfEpochDay(epochDayOf(from) + length);
+      const ours = expandOccurrenceDates({ rule: parsed(text), startDate: start, startMinutes: minutes, window: { from, to }, timezone: 'UTC' }).dates;
+      const theirs = reference(text, start, minutes, from, to);
+      if (theirs.length > 0) nonEmpty += 1;
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error(`${text} start ${start} window ${from}..${to}: ${JSON.stringify(ours)} != ${JSON.stringify(theirs)}`);
+    }),
+    { numRuns: 600 },
+  );
+  t.pass(`600 random rules and windows match rrule.js walked from DTSTART (${nonEmpty} with occurrences)`);
+  t.ok(nonEmpty > 250, 'most draws have occurrences to compare');
+});
