@@ -13,7 +13,10 @@ export async function openDatabaseFor(g: GlobalOptions): Promise<Database> {
 
 export async function loadConfigSet(g: GlobalOptions): Promise<ConfigSet> {
   if (g.configSource === 'kubernetes') {
-    throw new ClassctlError('USAGE', '--config-source kubernetes is not available in this build yet; use --config DIR.');
+    // Imported on demand: the Kubernetes client takes about a second to load, which every other command would pay.
+    const { loadConfigDocumentsFromKubernetes } = await import('../sources/kubernetes.js');
+    const { documents, problems } = await loadConfigDocumentsFromKubernetes({ namespace: g.namespace });
+    return buildConfigSet(documents, problems);
   }
   const { documents, problems } = await loadConfigDocumentsFromDir(g.config);
   return buildConfigSet(documents, problems);

@@ -90,12 +90,21 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
     });
     cleanup.push(() => listener.unlisten());
 
-    let watcher: ConfigWatch | null = null;
     if (o.globals.configSource === 'files') {
-      watcher = watchConfigDir({ dir: o.globals.config, logger: log, onChange: () => loop.trigger('config') });
-      if (watcher) cleanup.push(() => watcher!.close());
+      const watcher: ConfigWatch | null = watchConfigDir({ dir: o.globals.config, logger: log, onChange: () => loop.trigger('config') });
+      if (watcher) cleanup.push(() => watcher.close());
     } else {
-      log.info('Config documents come from the Kubernetes API: their changes are picked up by the interval run.');
+      const { watchConfigResources } = await import('../sources/kubernetes.js');
+      const watch = watchConfigResources({
+        namespace: o.globals.namespace,
+        onChange: () => {
+          log.info('SchedulingConfig resources changed; reconciling.');
+          loop.trigger('config');
+        },
+        onError: (err, retryInMs) =>
+          log.warn({ err, retryInMs }, 'The watch of SchedulingConfig resources ended; it restarts, and the interval run covers the gap.'),
+      });
+      cleanup.push(() => watch.stop());
     }
 
     const apiToken = o.env.CLASSCTL_API_TOKEN || undefined;

@@ -120,6 +120,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
 
   plan.warnings.push(...findDoubleBookings(branch.id, desiredForWarnings));
   plan.changes.sort(compareChanges);
+  plan.problems = [...new Set(plan.problems)];
   return plan;
 }
 

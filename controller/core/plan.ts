@@ -21,8 +21,12 @@ export function allChanges(plan: Pick<Plan, 'branches'>): Change[] {
   return plan.branches.flatMap((b) => b.changes);
 }
 
+/**
+ * Every problem of the plan, each once: a branch document's error is the same
+ * object for every series of that branch and also among the config problems.
+ */
 export function allProblems(plan: Pick<Plan, 'branches' | 'problems'>): Problem[] {
-  return [...plan.problems, ...plan.branches.flatMap((b) => b.problems)];
+  return [...new Set([...plan.problems, ...plan.branches.flatMap((b) => b.problems)])];
 }
 
 export function summarizeChanges(changes: Iterable<Change>, skipped = 0, errors = 0): PlanSummary {

@@ -28,7 +28,7 @@ export function createLogger(opts: { level?: string; destination?: NodeJS.Writab
   if (chooseLogFormat(destination, env) === 'pretty') {
     // sync: a line is written before the next statement runs, as with JSON, so
     // a crash or process.exit never swallows the last lines.
-    const stream = pretty({ destination, sync: true, colorize: (destination as { isTTY?: boolean }).isTTY === true, ignore: 'pid,hostname,app', translateTime: 'SYS:HH:MM:ss.l' });
+    const stream = pretty({ destination, sync: true, singleLine: true, colorize: (destination as { isTTY?: boolean }).isTTY === true, ignore: 'pid,hostname,app', translateTime: 'SYS:HH:MM:ss.l' });
     return pino(options, stream);
   }
   return pino(options, destination as DestinationStream);

@@ -30,3 +30,9 @@ export async function readArchivedSeriesIds(sql: Sql): Promise<Set<string>> {
   const rows = await sql.query<{ id: string }>(`SELECT id FROM class_series_archive`);
   return new Set(rows.map((r) => r.id));
 }
+
+/** One series by id, or null. */
+export async function readSeriesById(sql: Sql, id: string): Promise<ClassSeries | null> {
+  const rows = await sql.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM class_series AS s WHERE s.id = $1`, [id]);
+  return rows[0] ? seriesFromRow(rows[0]) : null;
+}

@@ -6,6 +6,7 @@
 // not take our locks, so every statement re-checks, in its WHERE clause, what
 // the plan assumed: a row that no longer qualifies is left alone and returned
 // in `skipped`; the next run plans it again from what is then in the database.
+import { randomUUID } from 'node:crypto';
 import type { SessionChange, UpdatableField } from '../core/plan-types.js';
 import type { SessionStatus } from '../core/types.js';
 import type { Sql } from './database.js';
@@ -215,34 +216,42 @@ async function updateSessions(tx: Sql, part: SessionChange[], now: string, skipp
   return rows.length;
 }
 
+// The ids are made here (random v4 UUIDs, as gen_random_uuid() would make them)
+// so that the statement needs to return only a count: which rows hit an existing
+// (series_id, occurrence_key) is asked afterwards, and only when the count is
+// short. Returning every inserted key to compute the conflicts in the same
+// statement measured about twice as slow.
 const CREATE_SQL = `
-  WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                         $7::text[], $8::text[], $9::text[], $10::int[]) WITH ORDINALITY
-      AS t(series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone, instructor_id, room_id, capacity, ord)
-  ), inserted AS (
-    INSERT INTO class_sessions (series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
+  WITH inserted AS (
+    INSERT INTO class_sessions (id, series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
                                 instructor_id, room_id, capacity, status, detached, booked_count, created_at, updated_at)
-    SELECT series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
-           instructor_id, room_id, capacity, 'scheduled', false, 0, $11::timestamptz, $11::timestamptz
-      FROM input
+    SELECT t.*, 'scheduled', false, 0, $12::timestamptz, $12::timestamptz
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                  $8::text[], $9::text[], $10::text[], $11::int[]) AS t
     ON CONFLICT (series_id, occurrence_key) DO NOTHING
-    RETURNING series_id, occurrence_key
+    RETURNING 1
   )
-  SELECT (SELECT count(*) FROM inserted)::int AS created,
-         ARRAY(SELECT i.ord::int FROM input AS i
-                WHERE NOT EXISTS (SELECT 1 FROM inserted AS n WHERE n.series_id = i.series_id AND n.occurrence_key = i.occurrence_key)
-                ORDER BY i.ord) AS conflicts`;
+  SELECT count(*)::int AS created FROM inserted`;
+
+const NOT_INSERTED_SQL = `
+  SELECT u.ord::int AS ord
+    FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord)
+   WHERE NOT EXISTS (SELECT 1 FROM class_sessions AS s WHERE s.id = u.id)
+   ORDER BY u.ord`;
 
 async function createSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
-  const cols: unknown[][] = Array.from({ length: 10 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
   for (const c of part) {
     const d = c.desired;
     if (!d) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
-    const row = [d.seriesId, d.branchId, d.occurrenceKey, d.title, isoFromMs(d.startsAt), isoFromMs(d.endsAt), d.timezone, d.instructorId, d.roomId, d.capacity];
+    const row = [randomUUID(), d.seriesId, d.branchId, d.occurrenceKey, d.title, isoFromMs(d.startsAt), isoFromMs(d.endsAt), d.timezone, d.instructorId, d.roomId, d.capacity];
     for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
   }
-  const [r] = await tx.query<{ created: number; conflicts: number[] }>(CREATE_SQL, [...cols, now]);
-  for (const ord of r!.conflicts) skipped.push(skip(part[ord - 1]!, 'conflict'));
-  return r!.created;
+  const [r] = await tx.query<{ created: number }>(CREATE_SQL, [...cols, now]);
+  const created = r!.created;
+  if (created < part.length) {
+    const missing = await tx.query<{ ord: number }>(NOT_INSERTED_SQL, [cols[0]]);
+    for (const { ord } of missing) skipped.push(skip(part[ord - 1]!, 'conflict'));
+  }
+  return created;
 }

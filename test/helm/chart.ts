@@ -2,7 +2,7 @@
 // each rendered object against the Kubernetes OpenAPI schemas (offline, with
 // kubernetes-models: types and required fields, not unknown fields).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,7 @@ export interface HelmRun {
 
 // Helm's own state (plugins, repositories, caches) stays out of $HOME.
 const helmHome = mkdtempSync(join(tmpdir(), 'classctl-helm-'));
+process.once('exit', () => rmSync(helmHome, { recursive: true, force: true }));
 const helmEnv = {
   ...process.env,
   HELM_CACHE_HOME: join(helmHome, 'cache'),

@@ -1,6 +1,10 @@
 // /metrics after real runs on the embedded database: the exposition passes
 // `promtool check metrics`, and the values say what the runs did.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import type { Problem } from '../../controller/core/errors.js';
@@ -171,4 +175,20 @@ t.test('pushMetrics: push-add to the Pushgateway, last-success only once a run s
     const metrics = createMetrics();
     await t.rejects(pushMetrics(`http://127.0.0.1:${(failing.address() as AddressInfo).port}`, metrics.registry, 'job'), /500/);
   });
+});
+
+t.test('the alert rules in docs/observability.md pass `promtool check rules` and use only metrics that exist', async (t) => {
+  const doc = readFileSync(new URL('../../docs/observability.md', import.meta.url), 'utf8');
+  const rules = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  t.ok(rules, 'the doc has a rules block');
+  const dir = mkdtempSync(join(tmpdir(), 'classctl-rules-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'rules.yml'), rules!);
+  const r = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return t.fail('promtool is not installed');
+  t.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  const exposed = await createMetrics().registry.metrics();
+  for (const name of new Set(rules!.match(/classctl_[a-z_]+/g) ?? [])) {
+    t.match(exposed, new RegExp(`^# TYPE ${name.replace(/_(bucket|count|sum)$/, '')} `, 'm'), `${name} is a real metric`);
+  }
 });

@@ -6,7 +6,22 @@ import type { OutputFormat } from '../../core/config/render-validation.js';
 import { ClassctlError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadConfigSet } from '../resources.js';
+import { loadConfigSet, openDatabaseFor } from '../resources.js';
+import type { GlobalOptions } from '../context.js';
+import { readSeriesById } from '../../store/inputs.js';
+
+async function branchOfSeries(g: GlobalOptions, seriesId: string): Promise<string> {
+  const db = await openDatabaseFor(g);
+  try {
+    const series = await readSeriesById(db, seriesId);
+    if (!series) {
+      throw new ClassctlError('NOT_FOUND', `Series "${seriesId}" is not in class_series (${db.describe()}); check the id, or use --branch ID --series ID to explain a configuration without the database.`, { key: seriesId });
+    }
+    return series.branchId;
+  } finally {
+    await db.close();
+  }
+}
 
 export { explainConfig, renderExplain, type ExplainResult };
 
@@ -17,16 +32,21 @@ export function explainExitCode(result: ExplainResult): number {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('explain')
-    .description('Show the resolved settings of a branch, or of one series in it, with the document that set each field.')
+    .description('Show the resolved settings of a series (its branch looked up in the database) or of --branch [--series], with the document that set each field.')
+    .argument('[seriesId]', 'a series id: its branch is read from class_series')
     // Not a required option: a positional SERIES_ID (branch looked up in the database) can be added beside it.
     .option('--branch <id>', 'the branch id (branches.id)')
     .option('--series <id>', 'a series id; without it, what a series with no document of its own gets')
     .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
     .action(
-      ctx.action(async (opts: { branch?: string; series?: string; output: OutputFormat }, cmd: Command) => {
-        if (!opts.branch) throw new ClassctlError('USAGE', 'explain needs --branch ID (and optionally --series ID).');
-        const config = await loadConfigSet(ctx.globals(cmd));
-        const result = explainConfig(config, opts.branch, opts.series);
+      ctx.action(async (seriesId: string | undefined, opts: { branch?: string; series?: string; output: OutputFormat }, cmd: Command) => {
+        const g = ctx.globals(cmd);
+        let branchId = opts.branch;
+        const series = seriesId ?? opts.series;
+        if (seriesId !== undefined && branchId === undefined) branchId = await branchOfSeries(g, seriesId);
+        if (!branchId) throw new ClassctlError('USAGE', 'explain needs SERIES_ID, or --branch ID (and optionally --series ID).');
+        const config = await loadConfigSet(g);
+        const result = explainConfig(config, branchId, series);
         ctx.write(renderExplain(result, opts.output));
         return explainExitCode(result);
       }),

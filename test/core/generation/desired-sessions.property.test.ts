@@ -120,7 +120,7 @@ t.test('property: wall clock, uniqueness, window and completeness of generated s
       }
       for (const key of keys) if (key < window.from || key > window.to) throw new Error(`${key} outside the window`);
     }),
-    { numRuns: 250 },
+    { numRuns: 400 },
   );
   t.pass(`${seen.sessions} sessions checked: ${seen.moved} moved by shiftForward, ${seen.skipped} skipped, ${seen.repeated} on a repeated hour`);
   t.ok(seen.moved > 0 && seen.skipped > 0 && seen.repeated > 0, 'the draws include shifted, skipped and repeated times');

@@ -14,7 +14,7 @@ function parsed(text: string): RecurrenceRule {
   return result.rule;
 }
 
-function expand(text: string, startDate: string, from: string, to: string, startTime = '09:00', timezone = 'America/New_York'): string[] {
+function expand(text: string, startDate: string, from: string, to: string, startTime = '09:00', timezone = 'America/New_York'): readonly string[] {
   const [h, m] = startTime.split(':').map(Number);
   return expandOccurrenceDates({ rule: parsed(text), startDate, startMinutes: h * 60 + m, window: { from, to }, timezone }).dates;
 }
@@ -42,6 +42,18 @@ t.test('rule shapes that users write', async (t) => {
     { name: 'a rule that never matches yields nothing (and returns)', rule: 'FREQ=DAILY;INTERVAL=7;BYDAY=TU', start: '2026-03-02', from: '2026-03-02', to: '2026-04-26', want: [] },
   ];
   for (const row of rows) t.same(expand(row.rule, row.start, row.from, row.to), row.want, row.name);
+});
+
+t.test('the expansion memo keeps apart what differs between series', async (t) => {
+  // Same rule text and window, called in a row: each answer must be its own.
+  t.same(expand('FREQ=DAILY;UNTIL=20260303T090000', '2026-03-01', '2026-03-01', '2026-03-31', '09:00'), ['2026-03-01', '2026-03-02', '2026-03-03'], 'UNTIL 09:00, class at 09:00: the 3rd is in');
+  t.same(expand('FREQ=DAILY;UNTIL=20260303T090000', '2026-03-01', '2026-03-01', '2026-03-31', '09:30'), ['2026-03-01', '2026-03-02'], 'UNTIL 09:00, class at 09:30: the 3rd is out');
+  t.same(expand('FREQ=WEEKLY', '2026-01-05', '2026-03-01', '2026-03-14'), ['2026-03-02', '2026-03-09'], 'WEEKLY from a Monday: Mondays');
+  t.same(expand('FREQ=WEEKLY', '2026-01-06', '2026-03-01', '2026-03-14'), ['2026-03-03', '2026-03-10'], 'WEEKLY from a Tuesday, same window: Tuesdays');
+  t.same(expand('FREQ=DAILY;UNTIL=20260302T140000Z', '2026-03-01', '2026-03-01', '2026-03-31', '09:00', 'America/New_York'), ['2026-03-01', '2026-03-02'], 'UTC UNTIL read in New York (09:00 local)');
+  t.same(expand('FREQ=DAILY;UNTIL=20260302T140000Z', '2026-03-01', '2026-03-01', '2026-03-31', '09:00', 'Europe/London'), ['2026-03-01', '2026-03-02'], 'the same UTC UNTIL read in London (14:00 local)');
+  t.same(expand('FREQ=DAILY;UNTIL=20260302T080000Z', '2026-03-01', '2026-03-01', '2026-03-31', '09:00', 'Europe/London'), ['2026-03-01'], 'London: 08:00 UTC is before the 09:00 class');
+  t.same(expand('FREQ=DAILY;UNTIL=20260302T080000Z', '2026-03-01', '2026-03-01', '2026-03-31', '09:00', 'Asia/Tokyo'), ['2026-03-01', '2026-03-02'], 'Tokyo: 08:00 UTC is 17:00, after the 09:00 class');
 });
 
 t.test('the rebased DTSTART is the start of the period holding the window start, whole INTERVALs on', async (t) => {
