@@ -29,6 +29,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     branchId: branch.id,
     timezone: branch.timezone,
     today: '',
+    seriesIds: input.series.map((s) => s.id),
     changes: [],
     kept: [],
     skippedSeries: [],

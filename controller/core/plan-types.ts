@@ -75,6 +75,8 @@ export interface BranchPlan {
   timezone: string;
   /** The branch's local date at `now`. */
   today: LocalDate;
+  /** The branch's series in the run's snapshot. */
+  seriesIds: string[];
   changes: Change[];
   kept: KeptSession[];
   /** Series left out of this branch's plan (invalid inputs, disabled). */

@@ -10,6 +10,7 @@ import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.
 import type { Logger } from './logger.js';
 import { planRun, snapshotInputs } from './plan-run.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { markInterruptedRuns } from './journal.js';
 import { planToJson, type PlanJson } from '../core/render/plan-json.js';
 import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs } from './saved-plan.js';
 
@@ -24,10 +25,12 @@ export interface ReconcileOptions {
   expectedEnv?: string;
   allowApply?: string;
   allowMassRemoval?: boolean;
-  /** Test hook: runs after the inputs are snapshotted, before anything is planned. */
+  /** Test hook: runs after the inputs are snapshotted and the run is journaled, before anything is planned. */
   afterSnapshot?: () => Promise<void>;
   /** Test hook: runs inside each branch transaction before it commits. */
   beforeBranchCommit?: (branchId: string) => Promise<void>;
+  /** Test hook: runs after every branch is written, before the journal row is finished. */
+  beforeFinish?: () => Promise<void>;
   retry?: RetryPolicy;
   /** A saved plan to apply exactly: the run refuses (PLAN_STALE) unless it recomputes the same changes. */
   savedPlan?: PlanJson;
@@ -39,6 +42,10 @@ export interface ReconcileResult {
   plan: Plan;
   summary: PlanSummary;
   runId: string | null;
+  /** The interrupted run this one resumes (DESIGN §5). */
+  resumedAfter: string | null;
+  /** When resuming: series the interrupted run had already converged, and those this run still changed. */
+  resume?: { seriesConverged: number; seriesChanged: number };
   outcome: RunOutcome;
   exitCode: 0 | 1 | 2 | 3;
   branches: BranchApplyResult[];
@@ -62,7 +69,6 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   }
 
   const snapshot = await snapshotInputs(db);
-  if (opts.afterSnapshot) await opts.afterSnapshot();
   if (opts.savedPlan) {
     try {
       checkSavedPlanInputs(opts.savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
@@ -72,14 +78,21 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       throw err;
     }
   }
-  const runId = mode === 'apply' ? await startRun(db, { mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt }) : null;
+  const interrupted = mode === 'apply' ? await markInterruptedRuns(db, clock) : [];
+  const resumedAfter = interrupted.length > 0 ? interrupted[interrupted.length - 1]!.id : null;
+  const runId = mode === 'apply' ? await startRun(db, { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt, resumedAfter }) : null;
   const runLog = runId ? log.child({ runId }) : log;
+  if (opts.afterSnapshot) await opts.afterSnapshot();
+  for (const dead of interrupted) {
+    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (its process is gone); marked interrupted. This run recomputes everything and finishes what it left.`);
+  }
   runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, 'Reconcile run started.');
 
   const result: ReconcileResult = {
     plan: await planRun({ db, config, now, mode, snapshot }),
     summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 },
     runId,
+    resumedAfter,
     outcome: 'succeeded',
     exitCode: 0,
     branches: [],
@@ -88,6 +101,13 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   const plan = result.plan;
   result.summary = summarizePlan(plan);
   logProblems(runLog, plan);
+  if (resumedAfter !== null) {
+    result.resume = convergence(plan);
+    runLog.info(
+      { resumedAfter, ...result.resume },
+      `Resuming interrupted run ${resumedAfter}: ${result.resume.seriesConverged} series were already converged, ${result.resume.seriesChanged} still need changes.`,
+    );
+  }
   // A guard that refuses after planning: journal the refusal, write nothing.
   const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
@@ -154,17 +174,31 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     result.outcome = 'failed';
     result.exitCode = 1;
   }
+  if (opts.beforeFinish) await opts.beforeFinish();
   const durationMs = clock() - startedAt;
   runLog.info({ durationMs, outcome: result.outcome, ...result.summary }, mode === 'apply' ? 'Reconcile run finished.' : 'Plan computed; nothing was written.');
   if (runId) {
     await finishRun(db, runId, {
       status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
-      summary: { ...result.summary, failedBranches: result.failedBranches },
+      summary: { ...result.summary, failedBranches: result.failedBranches, ...(result.resume ? { resume: result.resume } : {}) },
       error: result.failedBranches.length ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : null,
       finishedAtMs: clock(),
     });
   }
   return result;
+}
+
+/** Series whose plan is empty (converged) vs. series with changes; skipped series count as neither. */
+function convergence(plan: Plan): { seriesConverged: number; seriesChanged: number } {
+  let converged = 0;
+  let changed = 0;
+  for (const b of plan.branches) {
+    const withChanges = new Set(b.changes.map((c) => c.seriesId));
+    const skipped = new Set(b.skippedSeries.map((s) => s.seriesId));
+    changed += withChanges.size;
+    converged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
+  }
+  return { seriesConverged: converged, seriesChanged: changed };
 }
 
 function removalCounts(plan: Plan, config: ConfigSet): RemovalCount[] {
@@ -188,5 +222,5 @@ function logProblems(log: Logger, plan: Plan): void {
 function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger): ReconcileResult {
   log.error({ code: err.code }, err.message);
   const plan: Plan = { now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: [], problems: [], warnings: [], seriesVersions: {} };
-  return { plan, summary: summarizePlan(plan), runId: null, outcome: 'refused', exitCode: 3, branches: [], failedBranches: [], refusal: err };
+  return { plan, summary: summarizePlan(plan), runId: null, resumedAfter: null, outcome: 'refused', exitCode: 3, branches: [], failedBranches: [], refusal: err };
 }

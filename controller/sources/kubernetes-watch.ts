@@ -73,12 +73,20 @@ export function watchConfigResources(opts: WatchConfigOptions): { stop(): void }
   /** Watches that ended since one last delivered an event: the exponent of the backoff. */
   let failures = 0;
 
+  // Callbacks are the caller's code: one that throws must not end the watch.
+  const report = (err: unknown, retryInMs: number) => {
+    try {
+      opts.onError?.(err, retryInMs);
+    } catch {
+      // nowhere left to report it
+    }
+  };
   const changed = () => {
     if (stopped) return;
     try {
       opts.onChange();
     } catch (err) {
-      opts.onError?.(err, 0);
+      report(err, 0);
     }
   };
 
@@ -115,11 +123,11 @@ export function watchConfigResources(opts: WatchConfigOptions): { stop(): void }
       if (stopped) return;
       failures++;
       const retryInMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1));
-      opts.onError?.(why ?? new Error('The API server closed the watch of SchedulingConfig resources.'), retryInMs);
+      report(why ?? new Error('The API server closed the watch of SchedulingConfig resources.'), retryInMs);
       await delay(retryInMs);
     }
   };
-  void loop();
+  loop().catch((err: unknown) => report(err, 0));
 
   return {
     stop() {

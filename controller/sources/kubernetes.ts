@@ -7,7 +7,7 @@ import type { ConfigDocument } from '../core/types.js';
 import { describeApiError, kubernetesTarget, listSchedulingConfigs, type KubernetesSourceOptions } from './kubernetes-api.js';
 
 export type { KubernetesSourceOptions } from './kubernetes-api.js';
-export { watchConfigResources, type WatchConfigOptions } from './kubernetes-watch.js';
+export { DEFAULT_RESYNC_MS, DEFAULT_WATCH_BACKOFF, watchConfigResources, type WatchConfigOptions, type WatchTimers } from './kubernetes-watch.js';
 
 /** What the status writer needs of each listed resource (every one, valid or not). */
 export interface ConfigResource {

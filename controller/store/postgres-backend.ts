@@ -1,4 +1,5 @@
 // PostgreSQL through postgres.js 3.4.
+import { runnerApplicationName } from './runner-identity.js';
 import postgres from 'postgres';
 import type { DatabaseWithScripts } from './database.js';
 import { encodeParams } from './pg-array.js';
@@ -78,7 +79,7 @@ export function openPostgres(url: string): DatabaseWithScripts {
     idle_timeout: IDLE_TIMEOUT_SECONDS,
     onnotice: () => {},
     types,
-    connection: { application_name: 'classctl', TimeZone: 'UTC' },
+    connection: { application_name: runnerApplicationName(), TimeZone: 'UTC' },
   }) as unknown as Client;
   const base = wrap(client);
   return {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionChange, UpdatableField } from '../core/plan-types.js';
 import type { SessionStatus } from '../core/types.js';
 import type { Sql } from './database.js';
-import { chunks } from './bulk.js';
+import { chunks, sendOverlapped } from './bulk.js';
 import { isoFromMs } from './instants.js';
 
 export type SkipReason =
@@ -86,10 +86,11 @@ export async function writeSessionChanges(tx: Sql, changes: SessionChange[], now
     }
   }
   // Removals first, so that a key freed in this transaction can be taken again.
-  for (const part of chunks(byAction.delete)) result.deleted += await deleteSessions(tx, part, now, result.skipped);
-  for (const part of chunks(byAction.cancel)) result.cancelled += await cancelSessions(tx, part, now, result.skipped);
-  for (const part of chunks(byAction.update)) result.updated += await updateSessions(tx, part, now, result.skipped);
-  for (const part of chunks(byAction.create)) result.created += await createSessions(tx, part, now, result.skipped);
+  const { skipped } = result;
+  result.deleted = await sendOverlapped(chunks(byAction.delete), (part) => deleteSessions(tx, part, now, skipped));
+  result.cancelled = await sendOverlapped(chunks(byAction.cancel), (part) => cancelSessions(tx, part, now, skipped));
+  result.updated = await sendOverlapped(chunks(byAction.update), (part) => updateSessions(tx, part, now, skipped));
+  result.created = await sendOverlapped(chunks(byAction.create), (part) => createSessions(tx, part, now, skipped));
   return result;
 }
 

@@ -7,6 +7,12 @@ import { watchConfigResources, type WatchTimers } from '../../controller/sources
 import { baseDoc, branchDoc } from '../config/fixtures/config-fixtures.js';
 import { eventually, startFakeApiServer, type FakeApiServer } from './fake-api-server.js';
 
+/** The spec of the base document with some settings changed: an admin's edit. */
+function baseSpecWith(settings: Record<string, unknown>): Record<string, unknown> {
+  const spec = structuredClone(baseDoc().spec) as { scope: unknown; settings: Record<string, unknown> };
+  return { ...spec, settings: { ...spec.settings, ...settings } };
+}
+
 interface Harness {
   server: FakeApiServer;
   changes: number;
@@ -85,7 +91,7 @@ t.test('a watch the API server answers with 500 is restarted with backoff [1000,
   t.same(h.errors.map((e) => e.retryInMs), [1000, 2000, 4000], 'each error says when the retry comes');
   t.equal(h.changes, 0, 'failed watches are no change: nothing was edited');
 
-  h.server.editSpec('ns1', 'base', { ...baseDoc().spec, settings: { ...baseDoc().spec.settings, safety: { maxRemovalsPerRun: 100 } } });
+  h.server.editSpec('ns1', 'base', baseSpecWith({ safety: { maxRemovalsPerRun: 100 } }));
   await eventually(() => h.changes === 1, 'the edit triggers onChange');
   const watch = h.server.requests.filter((r) => r.query.get('watch') === 'true').at(-1);
   t.equal(watch?.path, '/apis/scheduling.classctl.dev/v1/namespaces/ns1/schedulingconfigs', 'the watch path');
@@ -98,7 +104,7 @@ t.test('a watch the server closes is restarted; an edit made while it was down s
   h.server.closeWatches();
   await eventually(() => h.delays.length === 1, 'a restart is scheduled');
   t.same(h.delays, [1000]);
-  h.server.editSpec('ns1', 'base', { ...baseDoc().spec, settings: { ...baseDoc().spec.settings, safety: { maxRemovalsPerRun: 100 } } });
+  h.server.editSpec('ns1', 'base', baseSpecWith({ safety: { maxRemovalsPerRun: 100 } }));
   t.equal(h.changes, 0, 'nobody is watching yet');
   h.release();
   await eventually(() => h.changes === 1, 'the relist notices the missed edit');
@@ -164,7 +170,7 @@ t.test('the periodic resync triggers a run; stop() ends the watch and the resync
   h.stop();
   t.equal(h.resyncCleared, true, 'the resync timer is cleared');
   await eventually(() => h.server.openWatches() === 0, 'the watch connection is closed');
-  h.server.editSpec('ns1', 'base', baseDoc().spec as Record<string, unknown>);
+  h.server.editSpec('ns1', 'base', baseSpecWith({}));
   h.fireResync();
   await new Promise((r) => setTimeout(r, 50));
   t.equal(h.changes, 1, 'nothing after stop');

@@ -1,5 +1,7 @@
 // `serve --interval` / `--shutdown-timeout` parsing, and the log format choice.
+import { PassThrough } from 'node:stream';
 import t from 'tap';
+import { main } from '../../controller/cli/main.js';
 import { parseDurationOption } from '../../controller/cli/interval.js';
 import { chooseLogFormat, createLogger } from '../../controller/runtime/logger.js';
 
@@ -61,4 +63,24 @@ t.test('createLogger writes JSON lines to a pipe and readable lines when pretty'
   t.match(pretty.text(), /INFO.*Reconcile run started\./);
   t.match(pretty.text(), /"runId":"7"/);
   t.throws(() => JSON.parse(pretty.text()), 'not JSON');
+});
+
+t.test('classctl serve rejects bad flags with exit 2 before opening anything', async (t) => {
+  const rows = [
+    { name: 'an interval without a unit', args: ['--interval', '300'], message: /--interval "300" is not a duration/ },
+    { name: 'a shutdown timeout of zero', args: ['--shutdown-timeout', '0s'], message: /--shutdown-timeout must be positive/ },
+    { name: 'a port out of range', args: ['--port', '70000'], message: /--port "70000" is not a port number/ },
+    { name: 'a port that is not a number', args: ['--port', 'http'], message: /--port "http" is not a port number/ },
+  ];
+  for (const row of rows) {
+    t.test(row.name, async (t) => {
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (d) => (err += d));
+      // A database URL nobody listens on: had the command got as far as opening it, the error would say so.
+      const code = await main(['node', 'classctl', '--database', 'postgres://nobody@127.0.0.1:1/none', 'serve', ...row.args], { stdout: new PassThrough(), stderr, env: {} });
+      t.equal(code, 2);
+      t.match(err, row.message);
+    });
+  }
 });

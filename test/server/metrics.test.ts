@@ -146,7 +146,7 @@ t.test('pushMetrics: push-add to the Pushgateway, last-success only once a run s
   await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => gateway.close(() => r())));
   const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-  const base = { summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 }, runId: '1', branches: [], failedBranches: [], exitCode: 0 };
+  const base = { summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 }, runId: '1', resumedAfter: null, branches: [], failedBranches: [], exitCode: 0 as const };
   const plan = { now: new Date(NOW).toISOString(), mode: 'apply' as const, configDigest: 'd', branches: [], problems: [], warnings: [], seriesVersions: {} };
 
   const rows = [

@@ -176,7 +176,9 @@ t.test('SIGTERM in the middle of a branch transaction: it finishes, then exit 0 
 
   await held.unsafe('COMMIT');
   held.release();
-  const exit = await Promise.race([served.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
+  let deadline: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([served.exited, new Promise((r) => (deadline = setTimeout(() => r('no exit within 60 s'), 60_000)))]);
+  clearTimeout(deadline);
   if (!t.same(exit, { code: 0, signal: null }, 'exit 0 once the branch transaction is done')) t.comment(served.stderr().slice(-4000));
 
   t.equal(await advisoryLocks(), 0, 'no advisory lock left in pg_locks');

@@ -7,6 +7,7 @@ import { reconcile } from '../../runtime/reconcile.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor, parseNow } from '../resources.js';
+import { faultInjectionHooks } from '../fault-injection.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -36,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
             expectedEnv: g.env,
             allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
             allowMassRemoval: opts.allowMassRemoval === true,
+            ...faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
           });
           const json = planToJson(result.plan);
           if (opts.out) await writeFile(opts.out, JSON.stringify(json, null, 2) + '\n');

@@ -17,6 +17,7 @@ export function generationWindow(
 ): GenerationWindow | null {
   const horizonEnd = addDays(today, horizonDays);
   const from = series.startDate > today ? series.startDate : today;
-  const to = series.endDate !== null && series.endDate < horizonEnd ? series.endDate : horizonEnd;
+  const endDate = series.endDate ?? null; // absent in a hand-written input means open-ended, like null
+  const to = endDate !== null && endDate < horizonEnd ? endDate : horizonEnd;
   return from <= to ? { from, to } : null;
 }

@@ -114,7 +114,7 @@ export function parseRecurrenceRule(text: unknown): RuleParse {
     const eq = piece.indexOf('=');
     const key = eq < 0 ? piece : piece.slice(0, eq);
     const value = eq < 0 ? '' : piece.slice(eq + 1);
-    if (key in FORBIDDEN) {
+    if (Object.hasOwn(FORBIDDEN, key)) {
       errors.push(FORBIDDEN[key]);
     } else if (!KNOWN.includes(key)) {
       errors.push(`unknown rule part '${key}': allowed are ${KNOWN.join(', ')}`);

@@ -1,0 +1,17 @@
+import postgres from 'postgres';
+import { openDatabase } from './controller/store/database.js';
+import { migrate } from './controller/store/migrate.js';
+import { writeSessionChanges } from './controller/store/sessions.js';
+const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
+await admin.unsafe('DROP DATABASE IF EXISTS classctl_bench'); await admin.unsafe('CREATE DATABASE classctl_bench'); await admin.end();
+const url = 'postgres://postgres@127.0.0.1:5432/classctl_bench';
+const db = await openDatabase({ url }); await migrate(db);
+const n = 240_000; const base = Date.parse('2027-01-01T14:00:00Z');
+const mk = (i: number) => ({ seriesId: `series-${i % 10000}`, branchId: `b${i % 50}`, occurrenceKey: `2027-${String(i).padStart(6, '0')}`, title: 'Yoga Flow', startsAt: base + i * 60000, endsAt: base + i * 60000 + 3600000, timezone: 'America/New_York', instructorId: 'ana', roomId: 'studio-a', capacity: 20 });
+const changes = Array.from({ length: n }, (_, i) => { const d = mk(i); return { action: 'create' as const, seriesId: d.seriesId, branchId: d.branchId, occurrenceKey: d.occurrenceKey, sessionId: null, before: null, after: null, desired: d }; });
+const c0 = process.cpuUsage();
+await db.transaction((tx) => writeSessionChanges(tx, changes, Date.now()));
+const c = process.cpuUsage(c0); console.log('client cpu ms', Math.round((c.user + c.system) / 1000));
+await db.close();
+const a2 = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
+await a2.unsafe('DROP DATABASE IF EXISTS classctl_bench'); await a2.end();
