@@ -14,7 +14,7 @@ import type { Database } from '../store/database.js';
 import { explainDatabaseError } from '../store/database-errors.js';
 import { assertMigrated } from '../store/migrate.js';
 import type { GlobalOptions } from './context.js';
-import { loadConfigSet, openDatabaseFor } from './resources.js';
+import { loadConfigSet, openDatabaseFor, reportRunToConfigSource } from './resources.js';
 
 /** The channel of migration 010's trigger on class_series; the payload is the branch id. */
 export const SERIES_CHANGED_CHANNEL = 'classctl_series_changed';
@@ -81,6 +81,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       expectedEnv: o.globals.env,
       allowApply: o.env.CLASSCTL_ALLOW_APPLY,
       allowMassRemoval: o.allowMassRemoval,
+      afterRun: (result, config) => reportRunToConfigSource(o.globals, config, result, log),
     });
     const loop = createControllerLoop({ run, intervalMs: o.intervalMs, logger: log });
 

@@ -19,6 +19,8 @@ export interface ControllerRunDeps {
   expectedEnv?: string;
   allowApply?: string;
   allowMassRemoval?: boolean;
+  /** After each run that returned a result: e.g. write SchedulingConfig status conditions. Must not throw. */
+  afterRun?: (result: ReconcileResult, config: ConfigSet) => Promise<void>;
   /** Test hook passed through to reconcile: runs inside each branch transaction before it commits. */
   beforeBranchCommit?: ReconcileOptions['beforeBranchCommit'];
 }
@@ -47,6 +49,7 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
       const finishedAt = clock();
       // reconcile() has logged the run (start, branches, refusal, summary); only metrics are left.
       recordRun(deps.metrics, result, (finishedAt - startedAt) / 1000, finishedAt);
+      if (deps.afterRun) await deps.afterRun(result, config);
       return result;
     } catch (err) {
       recordRunError(deps.metrics, (clock() - startedAt) / 1000);

@@ -9,7 +9,7 @@ import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
 import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.js';
 import type { Logger } from './logger.js';
 import { planRun, snapshotInputs } from './plan-run.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, describeDbError, withRetry, type RetryPolicy } from './retry.js';
 import { markInterruptedRuns } from './journal.js';
 import { planToJson, type PlanJson } from '../core/render/plan-json.js';
 import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs } from './saved-plan.js';
@@ -162,9 +162,9 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
           for (const s of applied.skipped) branchLog.warn({ seriesId: s.seriesId, occurrenceKey: s.occurrenceKey }, `Change not written: ${s.reason}.`);
         }
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = describeDbError(err);
         result.failedBranches.push({ branchId: bp.branchId, error: message });
-        branchLog.error({ err }, `Branch not reconciled: its transaction failed (${message}); nothing of this branch was written, the next run retries it.`);
+        branchLog.error({ err, code: (err as { code?: string }).code }, `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
       }
     }
   }

@@ -72,3 +72,14 @@ export async function withRetry<T>(
     }
   }
 }
+
+/** A sentence fragment naming the cause, for the on-call admin: what happened, with the code. */
+export function describeDbError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof code === 'string' && (TRANSIENT_CLIENT_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) {
+    return `the database connection was lost (${code}: ${message})`;
+  }
+  if (code === '40001' || code === '40P01') return `the transaction was rolled back by a ${code === '40001' ? 'serialization failure' : 'deadlock'} (${code})`;
+  return typeof code === 'string' ? `${message} (${code})` : message;
+}

@@ -11,7 +11,7 @@ import type { SessionChange, UpdatableField } from '../core/plan-types.js';
 import type { SessionStatus } from '../core/types.js';
 import type { Sql } from './database.js';
 import { chunks, sendOverlapped } from './bulk.js';
-import { isoFromMs } from './instants.js';
+import { epochMs, isoFromMs } from './instants.js';
 
 export type SkipReason =
   | 'session-gone'
@@ -66,14 +66,15 @@ export async function writeSessionChanges(tx: Sql, changes: SessionChange[], now
   const now = isoFromMs(nowMs);
   const byAction: Record<SessionChange['action'], SessionChange[]> = { create: [], update: [], delete: [], cancel: [] };
   const seenSessions = new Set<string>();
-  const seenKeys = new Set<string>();
+  const seenKeys = new Map<string, Set<string>>(); // series → occurrence keys
   for (const c of changes) {
     if (c.action === 'create') {
-      const key = `${c.seriesId}\u0000${c.occurrenceKey}`;
-      if (seenKeys.has(key)) {
+      let keys = seenKeys.get(c.seriesId);
+      if (!keys) seenKeys.set(c.seriesId, (keys = new Set()));
+      if (keys.has(c.occurrenceKey)) {
         result.skipped.push(skip(c, 'duplicate-in-plan'));
       } else {
-        seenKeys.add(key);
+        keys.add(c.occurrenceKey);
         byAction.create.push(c);
       }
     } else if (!c.sessionId) {
@@ -148,11 +149,16 @@ async function cancelSessions(tx: Sql, part: SessionChange[], now: string, skipp
   return rows.length;
 }
 
+// Instants travel as epoch milliseconds (float8, exact for ms) and become
+// timestamptz in the database: converting 2 × 240k values to ISO text here
+// was the largest share of this process's work for a bulk create.
+const FROM_EPOCH_MS = (expr: string) => `to_timestamp(${expr} / 1000)`;
+
 // The updatable columns, in the order of the unnest arrays below.
-const UPDATE_COLUMNS: Array<{ field: UpdatableField; column: string; type: string }> = [
+const UPDATE_COLUMNS: Array<{ field: UpdatableField; column: string; type: string; instant?: true }> = [
   { field: 'title', column: 'title', type: 'text' },
-  { field: 'startsAt', column: 'starts_at', type: 'timestamptz' },
-  { field: 'endsAt', column: 'ends_at', type: 'timestamptz' },
+  { field: 'startsAt', column: 'starts_at', type: 'float8', instant: true },
+  { field: 'endsAt', column: 'ends_at', type: 'float8', instant: true },
   { field: 'timezone', column: 'timezone', type: 'text' },
   { field: 'instructorId', column: 'instructor_id', type: 'text' },
   { field: 'roomId', column: 'room_id', type: 'text' },
@@ -160,11 +166,12 @@ const UPDATE_COLUMNS: Array<{ field: UpdatableField; column: string; type: strin
   { field: 'status', column: 'status', type: 'text' },
 ];
 
+const newValue = (c: (typeof UPDATE_COLUMNS)[number]) => (c.instant ? FROM_EPOCH_MS(`u.${c.column}`) : `u.${c.column}`);
 const N = UPDATE_COLUMNS.length;
 // $1 ids, $2..$(N+1) values, $(N+2)..$(2N+1) "set this column" flags, $(2N+2) now.
 const UPDATE_SQL = `
   UPDATE class_sessions AS s SET
-    ${UPDATE_COLUMNS.map((c) => `${c.column} = CASE WHEN u.set_${c.column} THEN u.${c.column} ELSE s.${c.column} END`).join(',\n    ')},
+    ${UPDATE_COLUMNS.map((c) => `${c.column} = CASE WHEN u.set_${c.column} THEN ${newValue(c)} ELSE s.${c.column} END`).join(',\n    ')},
     updated_at = $${2 * N + 2}::timestamptz
   FROM unnest(
     $1::uuid[],
@@ -172,7 +179,7 @@ const UPDATE_SQL = `
     ${UPDATE_COLUMNS.map((_, i) => `$${i + N + 2}::bool[]`).join(', ')}
   ) AS u(id, ${UPDATE_COLUMNS.map((c) => c.column).join(', ')}, ${UPDATE_COLUMNS.map((c) => `set_${c.column}`).join(', ')})
   WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $${2 * N + 2}::timestamptz
-    AND (${UPDATE_COLUMNS.map((c) => `(u.set_${c.column} AND s.${c.column} IS DISTINCT FROM u.${c.column})`).join('\n      OR ')})
+    AND (${UPDATE_COLUMNS.map((c) => `(u.set_${c.column} AND s.${c.column} IS DISTINCT FROM ${newValue(c)})`).join('\n      OR ')})
   RETURNING s.id::text AS id`;
 
 /** The new value of one field: from the desired session, else from the plan's `after` view. */
@@ -181,9 +188,9 @@ function updateValue(c: SessionChange, field: UpdatableField): string | number |
   const a = c.after;
   switch (field) {
     case 'startsAt':
-      return d ? isoFromMs(d.startsAt) : a ? isoFromMs(Date.parse(a.startsAt)) : null;
+      return d ? epochMs(d.startsAt) : a ? epochMs(Date.parse(a.startsAt)) : null;
     case 'endsAt':
-      return d ? isoFromMs(d.endsAt) : a ? isoFromMs(Date.parse(a.endsAt)) : null;
+      return d ? epochMs(d.endsAt) : a ? epochMs(Date.parse(a.endsAt)) : null;
     case 'status':
       // A desired session is scheduled: a cancelled one desired again is rescheduled.
       return a?.status ?? 'scheduled';
@@ -226,9 +233,11 @@ const CREATE_SQL = `
   WITH inserted AS (
     INSERT INTO class_sessions (id, series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
                                 instructor_id, room_id, capacity, status, detached, booked_count, created_at, updated_at)
-    SELECT t.*, 'scheduled', false, 0, $12::timestamptz, $12::timestamptz
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                  $8::text[], $9::text[], $10::text[], $11::int[]) AS t
+    SELECT t.id, t.series_id, t.branch_id, t.occurrence_key, t.title, ${FROM_EPOCH_MS('t.starts_ms')}, ${FROM_EPOCH_MS('t.ends_ms')},
+           t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, $12::timestamptz, $12::timestamptz
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
+                  $8::text[], $9::text[], $10::text[], $11::int[])
+        AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)
     ON CONFLICT (series_id, occurrence_key) DO NOTHING
     RETURNING 1
   )
@@ -245,7 +254,7 @@ async function createSessions(tx: Sql, part: SessionChange[], now: string, skipp
   for (const c of part) {
     const d = c.desired;
     if (!d) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
-    const row = [randomUUID(), d.seriesId, d.branchId, d.occurrenceKey, d.title, isoFromMs(d.startsAt), isoFromMs(d.endsAt), d.timezone, d.instructorId, d.roomId, d.capacity];
+    const row = [randomUUID(), d.seriesId, d.branchId, d.occurrenceKey, d.title, epochMs(d.startsAt), epochMs(d.endsAt), d.timezone, d.instructorId, d.roomId, d.capacity];
     for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
   }
   const [r] = await tx.query<{ created: number }>(CREATE_SQL, [...cols, now]);

@@ -8,6 +8,7 @@ import * as explain from './explain.js';
 import * as load from './load.js';
 import * as migrate from './migrate.js';
 import * as reconcile from './reconcile.js';
+import * as runs from './runs.js';
 import * as serve from './serve.js';
 import * as simulate from './simulate.js';
 import * as snapshot from './snapshot.js';
@@ -18,4 +19,4 @@ export interface CommandModule {
 }
 
 // One line per command module; each module registers its own command(s).
-export const commandModules: CommandModule[] = [apply, demo, doctor, env, explain, load, migrate, reconcile, serve, simulate, snapshot, validate];
+export const commandModules: CommandModule[] = [apply, demo, doctor, env, explain, load, migrate, reconcile, runs, serve, simulate, snapshot, validate];

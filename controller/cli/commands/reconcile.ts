@@ -3,10 +3,12 @@ import { Option, type Command } from 'commander';
 import { ClassctlError } from '../../core/errors.js';
 import { planToJson } from '../../core/render/plan-json.js';
 import { renderPlanText } from '../../core/render/plan-text.js';
-import { reconcile } from '../../runtime/reconcile.js';
+import { reconcile, type ReconcileResult } from '../../runtime/reconcile.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadConfigSet, openDatabaseFor, parseNow } from '../resources.js';
+import { loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
+import { createMetrics, pushMetrics, recordRun, recordRunError } from '../../runtime/metrics.js';
+import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -19,26 +21,37 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
     .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
+    .option('--pushgateway <url>', 'push this run\'s metrics (push-add) to a Prometheus Pushgateway')
+    .option('--pushgateway-job <name>', 'job name for --pushgateway', 'classctl-reconcile')
     .action(
-      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; allowMassRemoval?: boolean }, cmd: Command) => {
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; allowMassRemoval?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
         const now = parseNow(opts.now);
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
+        const startedAt = Date.now();
         try {
-          const result = await reconcile({
-            db,
-            config,
-            logger,
-            now,
-            mode: opts.apply ? 'apply' : 'plan',
-            expectedEnv: g.env,
-            allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
-            allowMassRemoval: opts.allowMassRemoval === true,
-            ...faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
-          });
+          let result: ReconcileResult;
+          try {
+            result = await reconcile({
+              db,
+              config,
+              logger,
+              now,
+              mode: opts.apply ? 'apply' : 'plan',
+              expectedEnv: g.env,
+              allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
+              allowMassRemoval: opts.allowMassRemoval === true,
+              ...faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
+            });
+          } catch (err) {
+            if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, null, startedAt, logger);
+            throw err;
+          }
+          if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, result, startedAt, logger);
+          if (opts.apply) await reportRunToConfigSource(g, config, result, logger);
           const json = planToJson(result.plan);
           if (opts.out) await writeFile(opts.out, JSON.stringify(json, null, 2) + '\n');
           if (result.refusal) {
@@ -53,4 +66,17 @@ export function register(program: Command, ctx: CliContext): void {
         }
       }),
     );
+}
+
+/** One-shot mode: push this run's metrics (push-add); a failed push only warns, the run's exit code stands. */
+async function pushRunMetrics(url: string, job: string, result: ReconcileResult | null, startedAt: number, logger: Logger): Promise<void> {
+  const metrics = createMetrics();
+  const seconds = (Date.now() - startedAt) / 1000;
+  if (result) recordRun(metrics, result, seconds);
+  else recordRunError(metrics, seconds);
+  try {
+    await pushMetrics(url, metrics.registry, job);
+  } catch (err) {
+    logger.warn({ err }, `Could not push metrics to the Pushgateway at ${url}; the run itself is unaffected.`);
+  }
 }

@@ -76,20 +76,18 @@ t.test('the rebased DTSTART is the start of the period holding the window start,
 t.test('a series that started 1000 years ago is not walked from its start', async (t) => {
   // Walked from DTSTART, rrule.js takes over a second for this (365k periods);
   // rebased, it walks the 57 days of the window.
-  const started = performance.now();
+  // (Speed itself is measured by `npm run bench:core`, not asserted here.)
+  t.equal(localDateOfEpochDay(rebasedAnchorDay(parsed('FREQ=DAILY'), epochDayOf('1026-03-01'), epochDayOf('2026-03-01'))), '2026-03-01', 'the expansion starts at the window, not in 1026');
   const dates = expand('FREQ=DAILY', '1026-03-01', '2026-03-01', '2026-04-26');
   t.equal(dates.length, 57, 'all 57 days of the window');
-  t.ok(performance.now() - started < 250, 'in well under the time a walk from 1026 takes');
 });
 
 t.test('the scan budget stops rrule.js walking towards year 9999', async (t) => {
   // Canary for rrule.js upgrades: the budget works only while rrule.js reads
   // options.bynmonthday once per examined day (rrule-scan-budget.ts).
   const never = new RRule({ freq: RRule.DAILY, dtstart: new Date(Date.UTC(2026, 2, 2, 9)), bymonth: [2], bymonthday: [30] }, true);
-  const started = performance.now();
   const finished = withScanBudget(never, 1000, () => never.between(new Date(Date.UTC(2026, 2, 2)), new Date(Date.UTC(2026, 4, 1)), true));
-  t.equal(finished, false, 'a rule that never matches is stopped by the budget');
-  t.ok(performance.now() - started < 200, 'quickly (unbounded it walks 2.9 million days, about 10 s)');
+  t.equal(finished, false, 'a rule that never matches is stopped by the budget (unbounded it walks 2.9 million days)');
 
   const weekly = new RRule({ freq: RRule.WEEKLY, dtstart: new Date(Date.UTC(2026, 2, 2, 9)) }, true);
   let seen = 0;
