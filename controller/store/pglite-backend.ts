@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { DatabaseWithScripts } from './database.js';
+import { describeEmbedded } from './database-location.js';
 import { lockEmbeddedDatabase } from './embedded-lock.js';
 import { encodeParams } from './pg-array.js';
 import type { ScriptSql } from './script-sql.js';
@@ -68,7 +69,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseWithScripts> 
       return { unlisten: () => (closed ? Promise.resolve() : unsubscribe()) };
     },
     describe() {
-      return `embedded:${location}`;
+      return describeEmbedded(location);
     },
   };
 }

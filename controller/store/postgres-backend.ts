@@ -1,10 +1,11 @@
 // PostgreSQL through postgres.js 3.4.
-import { runnerApplicationName } from './runner-identity.js';
 import postgres from 'postgres';
 import type { DatabaseWithScripts } from './database.js';
+import { describePostgresUrl } from './database-location.js';
 import { encodeParams } from './pg-array.js';
-import type { ScriptSql } from './script-sql.js';
 import { PgOid } from './pg-oids.js';
+import { runnerApplicationName } from './runner-identity.js';
+import type { ScriptSql } from './script-sql.js';
 
 /**
  * A few connections are plenty: a run writes one branch at a time per
@@ -60,17 +61,6 @@ function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>): S
       await sql.unsafe(script);
     },
   };
-}
-
-/** 'postgres://host:port/db': where we are connected, without user or password. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
-    return `postgres://${u.hostname}:${u.port || '5432'}/${db}`;
-  } catch {
-    return 'postgres://(unparsable url)';
-  }
 }
 
 export function openPostgres(url: string): DatabaseWithScripts {

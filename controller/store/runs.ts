@@ -1,8 +1,8 @@
 // The reconcile_runs journal: one row per run, written at its start
 // ('running', with pid, host and a heartbeat) and at its end.
-import { hostname } from 'node:os';
 import type { Sql } from './database.js';
 import { isoFromMs, msFromTimestamp } from './instants.js';
+import { runnerIdentity } from './runner-identity.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
@@ -28,11 +28,12 @@ export async function startRun(
   sql: Sql,
   r: { mode: string; nowMs: number; configDigest: string; resumedAfter?: string | null; startedAtMs: number; pid?: number; host?: string },
 ): Promise<string> {
+  const me = runnerIdentity();
   const rows = await sql.query<{ id: string }>(
     `INSERT INTO reconcile_runs (started_at, status, mode, "now", config_digest, resumed_after, pid, host, heartbeat_at)
      VALUES ($1::timestamptz, 'running', $2, $3::timestamptz, $4, $5::bigint, $6::int, $7, $1::timestamptz)
      RETURNING id::text AS id`,
-    [isoFromMs(r.startedAtMs), r.mode, isoFromMs(r.nowMs), r.configDigest, r.resumedAfter ?? null, r.pid ?? process.pid, r.host ?? hostname()],
+    [isoFromMs(r.startedAtMs), r.mode, isoFromMs(r.nowMs), r.configDigest, r.resumedAfter ?? null, r.pid ?? me.pid, r.host ?? me.host],
   );
   return rows[0]!.id;
 }
@@ -94,12 +95,12 @@ const RUN_COLUMNS = `id::text AS id, status, mode, "now", started_at, finished_a
 
 /** The latest runs, newest first. */
 export async function listRuns(sql: Sql, limit: number): Promise<RunRecord[]> {
-  const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM reconcile_runs ORDER BY id DESC LIMIT $1::int`, [limit]);
+  const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM reconcile_runs ORDER BY reconcile_runs.id DESC LIMIT $1::int`, [limit]);
   return rows.map(runFromRow);
 }
 
 /** Runs still marked 'running' (live, or dead and to be marked interrupted), oldest first. */
 export async function listRunningRuns(sql: Sql): Promise<RunRecord[]> {
-  const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM reconcile_runs WHERE status = 'running' ORDER BY id`);
+  const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM reconcile_runs WHERE status = 'running' ORDER BY reconcile_runs.id`);
   return rows.map(runFromRow);
 }

@@ -1,6 +1,8 @@
 // Writes one branch's session changes with a handful of bulk statements:
 // one DELETE, one cancelling UPDATE, one UPDATE … FROM unnest(…) and one
-// INSERT … SELECT FROM unnest(…) per chunk — never a statement per session.
+// INSERT … SELECT FROM unnest(…) per chunk of 10k — never a statement per
+// session. One more query per chunk runs only when some rows were refused,
+// to say which and why.
 //
 // The host application writes booked_count and detached at any time and does
 // not take our locks, so every statement re-checks, in its WHERE clause, what
@@ -104,7 +106,8 @@ async function explainUnmatched(
   otherwise: (row: GuardRow) => SkipReason,
   skipped: SkippedSessionChange[],
 ): Promise<void> {
-  const missed = part.filter((c) => !matched.has(c.sessionId!));
+  // uuid text from the database is lower case; a plan may carry any case.
+  const missed = part.filter((c) => !matched.has(c.sessionId!.toLowerCase()));
   if (missed.length === 0) return;
   const rows = await tx.query<GuardRow>(
     `SELECT id::text AS id, detached, starts_at <= $2::timestamptz AS started, booked_count, status
@@ -113,7 +116,7 @@ async function explainUnmatched(
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const c of missed) {
-    const row = byId.get(c.sessionId!);
+    const row = byId.get(c.sessionId!.toLowerCase());
     const reason: SkipReason = !row ? 'session-gone' : row.detached ? 'detached' : row.started ? 'started' : otherwise(row);
     skipped.push(skip(c, reason));
   }

@@ -1,16 +1,11 @@
 // Open, use, close: the lifetime of the database for one command.
-import { openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
+import { DEFAULT_EMBEDDED_DATA_DIR, openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
+import { describeEmbedded, describePostgresUrl } from './database-location.js';
 import { explainDatabaseError } from './database-errors.js';
 import { assertMigrated } from './migrate.js';
 
 function where(opts: OpenDatabaseOptions): string {
-  if (!opts.url) return `embedded:${opts.dataDir ?? './.classctl/pgdata'}`;
-  try {
-    const u = new URL(opts.url);
-    return `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
-  } catch {
-    return 'the --database URL';
-  }
+  return opts.url ? describePostgresUrl(opts.url) : describeEmbedded(opts.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR);
 }
 
 /**

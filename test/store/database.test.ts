@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../controller/store/database.js';
 import { toPgArrayLiteral } from '../../controller/store/pg-array.js';
-import { describePostgresUrl } from '../../controller/store/postgres-backend.js';
+import { describePostgresUrl } from '../../controller/store/database-location.js';
 import { forEachBackend } from './helpers.js';
 
 const literalCases: Array<{ name: string; values: Parameters<typeof toPgArrayLiteral>[0]; literal: string }> = [
