@@ -3,6 +3,7 @@
 // Nothing else is needed to resume: the database is the checkpoint, branches
 // commit whole, so the new run simply recomputes and does what is left.
 import type { Database } from '../store/database.js';
+import { processAlive } from '../store/embedded-lock.js';
 import { runnerApplicationName, runnerIdentity } from '../store/runner-identity.js';
 import { finishRun, listRunningRuns, type RunRecord } from '../store/runs.js';
 
@@ -18,15 +19,6 @@ export async function isRunAlive(db: Database, run: RunRecord): Promise<boolean>
   // The embedded database is opened by one process at a time (embedded-lock.ts).
   const me = runnerIdentity();
   return run.host === me.host && processAlive(run.pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Marks every dead 'running' run as interrupted; returns them, oldest first. */

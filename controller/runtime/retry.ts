@@ -1,36 +1,11 @@
 // Retries of one unit of work (a branch) on transient database errors, with a
 // capped exponential backoff. The delay function is injected (as in
 // @kubernetes/client-node's cache.ts) so tests record delays instead of sleeping.
+import { isTransientDatabaseError } from '../store/database-errors.js';
 
-/** SQLSTATEs worth retrying: the same statement can succeed on a new attempt. */
-const TRANSIENT_SQLSTATES = new Set([
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-  '57P01', // admin_shutdown (pg_terminate_backend)
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (server starting)
-  '08000', // connection_exception
-  '08003', // connection_does_not_exist
-  '08006', // connection_failure
-  '08001', // sqlclient_unable_to_establish_sqlconnection
-  '53300', // too_many_connections
-]);
-
-/** Node socket errors and postgres.js connection error codes. */
-const TRANSIENT_CLIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-]);
-
+/** Transient (a retry can cure it), looking through `cause` chains: the store decides per error code. */
 export function isTransientDbError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CLIENT_CODES.has(code))) return true;
+  if (isTransientDatabaseError(err)) return true;
   const cause = (err as { cause?: unknown } | null)?.cause;
   return cause !== undefined && cause !== err && isTransientDbError(cause);
 }
@@ -77,9 +52,7 @@ export async function withRetry<T>(
 export function describeDbError(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
-  if (typeof code === 'string' && (TRANSIENT_CLIENT_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) {
-    return `the database connection was lost (${code}: ${message})`;
-  }
   if (code === '40001' || code === '40P01') return `the transaction was rolled back by a ${code === '40001' ? 'serialization failure' : 'deadlock'} (${code})`;
+  if (typeof code === 'string' && isTransientDatabaseError(err)) return `the database connection was lost (${code}: ${message})`;
   return typeof code === 'string' ? `${message} (${code})` : message;
 }

@@ -9,7 +9,7 @@ import { ClassctlError, ErrorCodes } from '../core/errors.js';
 /** Lock files this process holds, so a second open in the same process is refused too. */
 const heldHere = new Set<string>();
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -114,7 +114,7 @@ function conditionSchema(): SchemaNode {
         format: 'date-time',
       },
       reason: {
-        description: 'A CamelCase reason, e.g. SchemaViolation or ScopeConflict.',
+        description: 'Why: the classctl error code (e.g. CONFIG_UNKNOWN_FIELD, CONFIG_CONFLICT) or a CamelCase reason (DocumentInvalid, RunFailed).',
         type: 'string',
         minLength: 1,
         maxLength: 1024,
