@@ -1,20 +1,20 @@
 import t from 'tap';
-import { main } from '../controller/cli/main.js';
-import { PassThrough } from 'node:stream';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { io: { stdout, stderr, env: {} }, out: () => out, err: () => err };
-}
+import { runClassctlInProcess } from './helpers/cli.js';
 
 t.test('an unknown command is a usage error (exit 2)', async (t) => {
-  const c = capture();
-  const code = await main(['node', 'classctl', 'no-such-command'], c.io);
-  t.equal(code, 2);
-  t.match(c.err(), /error:/);
+  const r = await runClassctlInProcess({}, 'no-such-command');
+  t.equal(r.code, 2);
+  t.match(r.err, /unknown command 'no-such-command'/);
+});
+
+t.test('--plan and --apply together are a usage error (exit 2)', async (t) => {
+  const r = await runClassctlInProcess({}, 'reconcile', '--plan', '--apply');
+  t.equal(r.code, 2);
+  t.match(r.err, /exclude each other/);
+});
+
+t.test('--now without a zone is refused: a run is never ambiguous (exit 2)', async (t) => {
+  const r = await runClassctlInProcess({}, 'reconcile', '--now', '2026-11-25T09:00');
+  t.equal(r.code, 2);
+  t.match(r.err, /not an ISO instant with a zone/);
 });

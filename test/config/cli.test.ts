@@ -1,21 +1,11 @@
 // `classctl validate` and `classctl explain`, run in-process through main().
 import t from 'tap';
-import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
-import { main } from '../../controller/cli/main.js';
+import { runClassctlInProcess } from '../helpers/cli.js';
 import { validationExitCode } from '../../controller/cli/commands/validate.js';
 import type { Problem } from '../../controller/core/errors.js';
 
-async function run(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['node', 'classctl', ...args], { stdout, stderr, env: {} });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runClassctlInProcess({}, ...args);
 
 const BROKEN_BRANCH = `apiVersion: scheduling.classctl.dev/v1
 kind: SchedulingConfig

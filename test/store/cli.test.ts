@@ -5,25 +5,15 @@ import t, { type Test } from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../controller/cli/main.js';
+import { runClassctlInProcess } from '../helpers/cli.js';
 import { listMigrations } from '../../controller/store/migrate.js';
 import type { Snapshot } from '../../controller/store/snapshot.js';
 import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
 
 const DEMO = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
 
-async function classctl(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['node', 'classctl', '--log-level', 'silent', ...args], { stdout, stderr, env });
-  return { code, out, err };
-}
+const classctl = (env: NodeJS.ProcessEnv, ...args: string[]) => runClassctlInProcess(env, '--log-level', 'silent', ...args);
 
 const BAD_FILE = `
 branches:

@@ -1,0 +1,151 @@
+// The five timed scenarios of the reconcile benchmark (issue 8), run one after
+// the other in this process against one database:
+//   initial  — the first apply into empty class_sessions
+//   noop     — the same `now` again: a run that must prove nothing changed
+//   dayRoll  — `now` + 1 day: one more day enters the horizon
+//   edit10   — every tenth series' start time moved 30 minutes by SQL, then a run
+//   baseline — the rows of `initial` written by COPY into an identical empty table
+// Every scenario runs the real `reconcile()` in apply mode with a fixed `now`.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ConfigSet } from '../../controller/core/config/config-set.js';
+import type { Database } from '../../controller/store/database.js';
+import type { Logger } from '../../controller/runtime/logger.js';
+import { reconcile, type ReconcileResult } from '../../controller/runtime/reconcile.js';
+import type { BaselineCopy } from './baseline-copy.js';
+
+export const SCENARIO_NAMES = ['initial', 'noop', 'dayRoll', 'edit10', 'baseline'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** One row of the report; exactly the fields of the JSON output. */
+export interface ScenarioReport {
+  name: ScenarioName;
+  ms: number;
+  /** Session rows written: created + updated + deleted + cancelled (for baseline: rows copied). */
+  rows: number;
+  rowsPerSecond: number;
+  /** ms of this scenario / ms of the baseline. */
+  ratioToBaseline: number;
+  /** Peak resident set size while the scenario ran. */
+  peakRssMb: number;
+}
+
+export interface ScenarioHooks {
+  /** Untimed, before the scenario's timed part (after its untimed preparation). */
+  before?(name: ScenarioName, db: Database): Promise<void>;
+  /** Untimed, after the scenario; gets the run's result (none for baseline). */
+  after?(name: ScenarioName, db: Database, result: ReconcileResult | null): Promise<void>;
+}
+
+export interface ScenarioInput {
+  db: Database;
+  config: ConfigSet;
+  logger: Logger;
+  now: number;
+  /** Series whose start time the edit10 scenario moves. */
+  editedSeriesIds: string[];
+  baseline: BaselineCopy;
+  hooks?: ScenarioHooks;
+}
+
+const DAY_MS = 86_400_000;
+
+// A full collection between scenarios, so that one scenario's garbage does not
+// count in the next one's peak. `--expose-gc` cannot be passed through `npm run
+// bench`, so the flag is set at run time and `gc` is fetched from a new context.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+interface Measured<T> {
+  value: T;
+  ms: number;
+  peakRssMb: number;
+}
+
+/**
+ * Times `fn` and records the highest RSS seen while it ran: a 5 ms sampler
+ * catches the peaks between awaits, and the kernel's high-water mark (maxRSS)
+ * catches the ones inside long synchronous stretches when it rose meanwhile.
+ */
+async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
+  collectGarbage();
+  const highWaterBefore = process.resourceUsage().maxRSS * 1024;
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 5);
+  const started = performance.now();
+  try {
+    const value = await fn();
+    const ms = performance.now() - started;
+    const highWaterAfter = process.resourceUsage().maxRSS * 1024;
+    if (highWaterAfter > highWaterBefore) peak = Math.max(peak, highWaterAfter);
+    return { value, ms, peakRssMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Rows a run wrote, from what the database reported per branch. */
+export function rowsWritten(result: ReconcileResult): number {
+  return result.branches.reduce((n, b) => n + b.created + b.updated + b.deleted + b.cancelled, 0);
+}
+
+function assertSucceeded(name: ScenarioName, result: ReconcileResult): void {
+  if (result.exitCode === 0) return;
+  const failed = result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ');
+  const refusal = result.refusal ? ` refused: ${result.refusal.message}` : '';
+  throw new Error(`benchmark scenario ${name}: reconcile ended with exit code ${result.exitCode} (${result.outcome})${refusal}${failed ? ` failed branches: ${failed}` : ''}`);
+}
+
+/**
+ * Puts the database in the same state before every timed part: statistics
+ * current (as autovacuum keeps them on a live system) and no dirty pages from
+ * the previous scenario left for a checkpoint to write during this one.
+ */
+async function settle(db: Database): Promise<void> {
+  await db.query('VACUUM (ANALYZE) class_sessions');
+  if (db.kind === 'postgres') await db.query('CHECKPOINT');
+}
+
+export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport[]> {
+  const { db, config, logger, hooks } = input;
+  const measured: Array<{ name: ScenarioName; ms: number; rows: number; peakRssMb: number }> = [];
+
+  const reconcileAt = async (name: ScenarioName, now: number): Promise<void> => {
+    await settle(db);
+    await hooks?.before?.(name, db);
+    const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now }));
+    assertSucceeded(name, run.value);
+    measured.push({ name, ms: run.ms, rows: rowsWritten(run.value), peakRssMb: run.peakRssMb });
+    await hooks?.after?.(name, db, run.value);
+  };
+
+  await reconcileAt('initial', input.now);
+  await input.baseline.keepInitialRows();
+  await reconcileAt('noop', input.now);
+  await reconcileAt('dayRoll', input.now + DAY_MS);
+  // The host application edits series (untimed); the trigger bumps their versions.
+  await db.query(
+    `UPDATE class_series SET start_time = start_time + interval '30 minutes' WHERE id = ANY($1::text[])`,
+    [input.editedSeriesIds],
+  );
+  await reconcileAt('edit10', input.now + DAY_MS);
+
+  const write = await input.baseline.prepare();
+  await settle(db);
+  await hooks?.before?.('baseline', db);
+  const copy = await measure(write);
+  measured.push({ name: 'baseline', ms: copy.ms, rows: copy.value, peakRssMb: copy.peakRssMb });
+  await hooks?.after?.('baseline', db, null);
+
+  const baselineMs = copy.ms;
+  return measured.map((m) => ({
+    name: m.name,
+    ms: Math.round(m.ms),
+    rows: m.rows,
+    rowsPerSecond: m.ms > 0 ? Math.round((m.rows / m.ms) * 1000) : 0,
+    ratioToBaseline: Math.round((m.ms / baselineMs) * 100) / 100,
+    peakRssMb: Math.round(m.peakRssMb),
+  }));
+}
