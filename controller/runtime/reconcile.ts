@@ -86,7 +86,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   for (const dead of interrupted) {
     runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (its process is gone); marked interrupted. This run recomputes everything and finishes what it left.`);
   }
-  runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, 'Reconcile run started.');
+  runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, mode === 'apply' ? 'Reconcile run started.' : 'Planning started; nothing will be written.');
 
   const result: ReconcileResult = {
     plan: await planRun({ db, config, now, mode, snapshot }),
