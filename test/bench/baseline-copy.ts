@@ -5,7 +5,7 @@
 // The rows are kept server-side right after the initial apply (untimed), read
 // back as COPY text (untimed), and only the COPY FROM STDIN is timed: the
 // baseline is the database's cost, not this process's formatting.
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { Database } from '../../controller/store/database.js';
@@ -37,6 +37,33 @@ async function createTarget(db: Database): Promise<void> {
   await db.query(`CREATE TABLE ${BASELINE_TABLE} (LIKE class_sessions INCLUDING ALL)`);
 }
 
+/**
+ * The COPY text of a query, in ~1 MB buffers. Through `pipeline`, not `for
+ * await`: leaving a postgres.js COPY stream by async iteration left its
+ * connection hanging on the next query (postgres.js 3.4.9, seen here).
+ */
+async function readCopyText(sql: postgres.Sql, copyTo: string): Promise<Buffer[]> {
+  const buffers: Buffer[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pending.length > 0) buffers.push(Buffer.concat(pending));
+    pending = [];
+    pendingBytes = 0;
+  };
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= 2 ** 20) flush();
+      done();
+    },
+  });
+  await pipeline(await sql.unsafe(copyTo).readable(), collect);
+  flush();
+  return buffers;
+}
+
 /** PostgreSQL: COPY FROM STDIN through postgres.js `.writable()`, on a connection of its own. */
 export function postgresBaselineCopy(db: Database, url: string): BaselineCopy {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
@@ -45,9 +72,7 @@ export function postgresBaselineCopy(db: Database, url: string): BaselineCopy {
     keepInitialRows: () => keepRows(db),
     async prepare() {
       await createTarget(db);
-      const chunks: Buffer[] = [];
-      const out = await sql.unsafe(`COPY ${KEPT_ROWS_TABLE} TO STDOUT`).readable();
-      for await (const chunk of out) chunks.push(chunk as Buffer);
+      const chunks = await readCopyText(sql, `COPY ${KEPT_ROWS_TABLE} TO STDOUT`);
       return async () => {
         const into = await sql.unsafe(`COPY ${BASELINE_TABLE} FROM STDIN`).writable();
         await pipeline(Readable.from(chunks), into);

@@ -51,6 +51,7 @@ export interface BenchOptions {
   url?: string;
   logLevel?: string;
   hooks?: ScenarioHooks;
+  progress?: (line: string) => void;
 }
 
 function configSetOf(raw: unknown[]): ConfigSet {
@@ -97,6 +98,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchReport> {
       editedSeriesIds: inputs.editedSeriesIds,
       baseline,
       hooks: opts.hooks,
+      progress: opts.progress,
     });
     return {
       machine: await machineInfo(db),
@@ -213,7 +215,8 @@ async function main(argv: string[]): Promise<void> {
     drop = scratch.drop;
   }
   try {
-    const report = await runBenchmark({ size, url, logLevel: values['log-level'] });
+    const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+    const report = await runBenchmark({ size, url, logLevel: values['log-level'], progress });
     process.stdout.write(values.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, size));
   } finally {
     await drop();

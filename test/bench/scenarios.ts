@@ -46,6 +46,8 @@ export interface ScenarioInput {
   editedSeriesIds: string[];
   baseline: BaselineCopy;
   hooks?: ScenarioHooks;
+  /** Progress, one line per scenario (the CLI writes it to stderr). */
+  progress?: (line: string) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,9 +77,11 @@ async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
   const started = performance.now();
+  if (process.env.BENCH_TRACE) process.stderr.write(`bench-trace start ${process.hrtime.bigint() / 1000n}\n`);
   try {
     const value = await fn();
     const ms = performance.now() - started;
+    if (process.env.BENCH_TRACE) process.stderr.write(`bench-trace end ${process.hrtime.bigint() / 1000n}\n`);
     const highWaterAfter = process.resourceUsage().maxRSS * 1024;
     if (highWaterAfter > highWaterBefore) peak = Math.max(peak, highWaterAfter);
     return { value, ms, peakRssMb: peak / 2 ** 20 };
@@ -118,6 +122,7 @@ export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport
     const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now }));
     assertSucceeded(name, run.value);
     measured.push({ name, ms: run.ms, rows: rowsWritten(run.value), peakRssMb: run.peakRssMb });
+    input.progress?.(`${name}: ${Math.round(run.ms)} ms, ${rowsWritten(run.value)} rows, peak RSS ${Math.round(run.peakRssMb)} MB`);
     await hooks?.after?.(name, db, run.value);
   };
 
@@ -137,6 +142,7 @@ export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport
   await hooks?.before?.('baseline', db);
   const copy = await measure(write);
   measured.push({ name: 'baseline', ms: copy.ms, rows: copy.value, peakRssMb: copy.peakRssMb });
+  input.progress?.(`baseline: ${Math.round(copy.ms)} ms, ${copy.value} rows (${input.baseline.method})`);
   await hooks?.after?.('baseline', db, null);
 
   const baselineMs = copy.ms;

@@ -35,6 +35,8 @@ export const BENCH_ZONES = [
 ] as const;
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+/** Drawn uniformly: 1 once, 2 twice, 3, 4 and 5 three times each. */
+const SESSIONS_PER_WEEK = [1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5];
 const TITLES = ['Yoga', 'Spin', 'Pilates', 'HIIT', 'Boxing', 'Barre', 'Zumba', 'Stretch', 'Kettlebells', 'Rowing'];
 
 export interface LoadBranch {
@@ -113,8 +115,10 @@ export function syntheticInputs(size: BenchSize, now: number = BENCH_NOW, seed =
   const series: LoadSeriesRow[] = [];
   for (let i = 0; i < size.series; i++) {
     const branch = branches[i % size.branches]!;
-    // One to five sessions a week, on distinct weekdays (3 on average: ≈ 24 per series in 8 weeks).
-    const perWeek = int(1, 5);
+    // One to five sessions a week on distinct weekdays, weighted towards more
+    // (3.4 on average): ≈ 24 sessions per series in the 56-day horizon once
+    // future starts, end dates, exdates and closures are taken off.
+    const perWeek = SESSIONS_PER_WEEK[int(0, SESSIONS_PER_WEEK.length - 1)]!;
     const days = pickWeekdays(perWeek, random);
     // Most series started months ago; one in ten starts inside the horizon.
     const startDate = i % 10 === 3 ? addDays(today, int(1, 28)) : addDays(today, -int(1, 400));
