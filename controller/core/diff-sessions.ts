@@ -1,6 +1,6 @@
 // DESIGN §4 rules 6–7: the diff of one series, keyed by occurrence key.
 import type { KeptSession, SessionChange } from './plan-types.js';
-import { changedFields, sessionView } from './session-view.js';
+import { changedFields, createChange, removalChange, updateChange } from './session-view.js';
 import type { DesiredSession, ObservedSession, ResolvedSettings } from './types.js';
 
 export interface SeriesDiffInput {
@@ -25,6 +25,11 @@ export function diffSessions(input: SeriesDiffInput): SeriesDiff {
   const { now, removal } = input;
   const changes: SessionChange[] = [];
   const kept: KeptSession[] = [];
+  // Nothing observed (a new series, a first run): every desired session is a create.
+  if (input.observed.length === 0) {
+    for (const d of input.desired) changes.push(createChange(d));
+    return { changes, kept };
+  }
   const observedByKey = new Map<string, ObservedSession>();
   for (const o of input.observed) observedByKey.set(o.occurrenceKey, o);
 
@@ -33,16 +38,7 @@ export function diffSessions(input: SeriesDiffInput): SeriesDiff {
     desiredKeys.add(d.occurrenceKey);
     const o = observedByKey.get(d.occurrenceKey);
     if (o === undefined) {
-      changes.push({
-        action: 'create',
-        seriesId: d.seriesId,
-        branchId: d.branchId,
-        occurrenceKey: d.occurrenceKey,
-        sessionId: null,
-        before: null,
-        after: sessionView(d, 'scheduled'),
-        desired: d,
-      });
+      changes.push(createChange(d));
       continue;
     }
     // A session that has started is history: it keeps its key, so the date is
@@ -54,18 +50,7 @@ export function diffSessions(input: SeriesDiffInput): SeriesDiff {
     }
     const fields = changedFields(o, d);
     if (fields.length === 0) continue;
-    changes.push({
-      action: 'update',
-      seriesId: d.seriesId,
-      branchId: d.branchId,
-      occurrenceKey: d.occurrenceKey,
-      sessionId: o.id,
-      before: sessionView(o, o.status),
-      after: sessionView(d, 'scheduled'),
-      desired: d,
-      fields,
-      bookedCount: o.bookedCount,
-    });
+    changes.push(updateChange(o, d, fields));
   }
 
   for (const o of input.observed) {
@@ -80,17 +65,7 @@ export function diffSessions(input: SeriesDiffInput): SeriesDiff {
       continue;
     }
     if (policy === 'cancel' && o.status === 'cancelled') continue;
-    changes.push({
-      action: policy,
-      seriesId: o.seriesId,
-      branchId: o.branchId,
-      occurrenceKey: o.occurrenceKey,
-      sessionId: o.id,
-      before: sessionView(o, o.status),
-      after: policy === 'cancel' ? sessionView(o, 'cancelled') : null,
-      reason: input.removalReason(o),
-      bookedCount: o.bookedCount,
-    });
+    changes.push(removalChange(o, policy, input.removalReason(o)));
   }
   return { changes, kept };
 }

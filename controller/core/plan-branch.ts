@@ -4,9 +4,9 @@ import type { ConfigSet } from './config/config-set.js';
 import { diffSessions } from './diff-sessions.js';
 import { findDoubleBookings } from './double-booking.js';
 import type { Problem } from './errors.js';
-import { desiredSessions } from './generation/desired-sessions.js';
+import { desiredSessions, type GenerationResult } from './generation/desired-sessions.js';
 import { addDays, localDateAt } from './generation/local-date.js';
-import { isValidTimeZone, validateSeries } from './generation/series-validation.js';
+import { isValidTimeZone } from './generation/series-validation.js';
 import type { BranchPlan, Change, KeptSession, PlanWarning } from './plan-types.js';
 import type { Branch, ClassSeries, DesiredSession, LocalDate, ObservedSession, ResolvedSettings } from './types.js';
 
@@ -14,13 +14,57 @@ export interface BranchPlanInput {
   branch: Branch;
   /** The branch's series as snapshotted at the start of the run. */
   series: ClassSeries[];
-  /** The branch's sessions that start after `now` or are keyed today or later. */
+  /**
+   * The branch's sessions that start after `now` or are keyed today or later —
+   * except, for a series in `settledUpTo`, only those that have started.
+   */
   observed: ObservedSession[];
   /** Ids of every series in class_series (a session whose series lives in another branch is left alone). */
   allSeriesIds: ReadonlySet<string>;
   archivedSeriesIds: ReadonlySet<string>;
   config: ConfigSet;
   now: number;
+  /** generateBranch() of this branch, series, config and `now`, when the caller has it already. */
+  generation?: BranchGeneration;
+  /**
+   * Series whose observed sessions that start after `now` are known to be
+   * exactly their desired sessions keyed up to the given date (the runtime
+   * proves it with digests, store/sessions.ts): the diff of those is empty,
+   * so only the later desired sessions are diffed, against the started ones.
+   */
+  settledUpTo?: ReadonlyMap<string, LocalDate>;
+}
+
+/** What generation made of one series, before any diff. */
+export type SeriesOutcome =
+  | { series: ClassSeries; kind: 'invalid'; problems: Problem[] }
+  | { series: ClassSeries; kind: 'disabled' }
+  | { series: ClassSeries; kind: 'generated'; settings: ResolvedSettings; generated: GenerationResult };
+
+export interface BranchGeneration {
+  branchId: string;
+  /** In the order of the branch's series. */
+  outcomes: SeriesOutcome[];
+}
+
+/** Resolves, validates and generates one series of a branch whose zone is valid (DESIGN §4 rules 1–5, 8). */
+export function generateSeries(branch: Branch, series: ClassSeries, config: ConfigSet, now: number): SeriesOutcome {
+  const resolved = config.resolve(branch.id, series.id);
+  if (!resolved.ok) return { series, kind: 'invalid', problems: resolved.problems };
+  const settings = resolved.settings;
+  if (!settings.generation.enabled) return { series, kind: 'disabled' };
+  // desiredSessions() validates the series first (checkSeries) and, when it
+  // is invalid, returns exactly those problems, all errors, and nothing else
+  // ever as an error: so its errors are validateSeries() without parsing twice.
+  const generated = desiredSessions({ series, timezone: branch.timezone, settings, now });
+  const errors = generated.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) return { series, kind: 'invalid', problems: errors };
+  return { series, kind: 'generated', settings, generated };
+}
+
+/** Every series of a branch whose zone is valid, generated (the CPU-heavy half of planBranch). */
+export function generateBranch(input: Pick<BranchPlanInput, 'branch' | 'series' | 'config' | 'now'>): BranchGeneration {
+  return { branchId: input.branch.id, outcomes: input.series.map((s) => generateSeries(input.branch, s, input.config, input.now)) };
 }
 
 export function planBranch(input: BranchPlanInput): BranchPlan {
@@ -53,48 +97,43 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
   const observedBySeries = groupBySeries(input.observed);
   const desiredForWarnings: DesiredSession[] = [];
   const seriesIds = new Set<string>();
+  const outcomes = input.generation?.outcomes ?? generateBranch(input).outcomes;
 
-  for (const series of input.series) {
+  for (const outcome of outcomes) {
+    const series = outcome.series;
     seriesIds.add(series.id);
     const observed = observedBySeries.get(series.id) ?? [];
-    const resolved = config.resolve(branch.id, series.id);
-    if (!resolved.ok) {
-      plan.problems.push(...resolved.problems);
-      plan.skippedSeries.push({ seriesId: series.id, reason: 'invalid' });
+    if (outcome.kind !== 'generated') {
+      if (outcome.kind === 'invalid') plan.problems.push(...outcome.problems);
+      plan.skippedSeries.push({ seriesId: series.id, reason: outcome.kind });
       keepObservedForWarnings(observed, now, desiredForWarnings);
       continue;
     }
-    const settings = resolved.settings;
-    if (!settings.generation.enabled) {
-      plan.skippedSeries.push({ seriesId: series.id, reason: 'disabled' });
-      keepObservedForWarnings(observed, now, desiredForWarnings);
-      continue;
+    const { settings, generated } = outcome;
+    for (const p of generated.problems) {
+      if (p.severity === 'error') plan.problems.push(p);
     }
-    const invalid = validateSeries(series, branch.timezone);
-    if (invalid.length > 0) {
-      plan.problems.push(...invalid);
-      plan.skippedSeries.push({ seriesId: series.id, reason: 'invalid' });
-      keepObservedForWarnings(observed, now, desiredForWarnings);
-      continue;
+    for (const p of generated.problems) {
+      if (p.severity === 'warning') plan.warnings.push({ code: 'SERIES_EXPANSION_CAP', branchId: branch.id, message: p.message, details: { seriesId: series.id } });
     }
-    const generated = desiredSessions({ series, timezone: branch.timezone, settings, now });
-    plan.problems.push(...generated.problems.filter((p) => p.severity === 'error'));
-    for (const p of generated.problems.filter((p) => p.severity === 'warning')) {
-      plan.warnings.push({ code: 'SERIES_EXPANSION_CAP', branchId: branch.id, message: p.message, details: { seriesId: series.id } });
-    }
-    const skippedByDst = new Set(generated.skippedByDst);
+    const settledUpTo = input.settledUpTo?.get(series.id);
+    const sessions = generated.sessions;
+    const desired =
+      settledUpTo === undefined ? sessions
+      : sessions.length === 0 || sessions[sessions.length - 1]!.occurrenceKey <= settledUpTo ? []
+      : sessions.filter((d) => d.occurrenceKey > settledUpTo);
     const diff = diffSessions({
       seriesId: series.id,
       branchId: branch.id,
-      desired: generated.sessions,
+      desired,
       observed,
       now,
       removal: settings.removal,
-      removalReason: (o) => whyNotDesired(o.occurrenceKey, series, settings, generated.window, skippedByDst),
+      removalReason: (o) => whyNotDesired(o.occurrenceKey, series, settings, generated.window, new Set(generated.skippedByDst)),
     });
-    plan.changes.push(...diff.changes);
-    plan.kept.push(...diff.kept);
-    desiredForWarnings.push(...generated.sessions);
+    for (const c of diff.changes) plan.changes.push(c);
+    for (const k of diff.kept) plan.kept.push(k);
+    for (const d of generated.sessions) desiredForWarnings.push(d);
     for (const k of diff.kept) {
       const o = observed.find((s) => s.id === k.sessionId);
       if (o && o.status === 'scheduled') desiredForWarnings.push(o);

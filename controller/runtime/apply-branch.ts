@@ -2,7 +2,7 @@
 import type { Change, SeriesArchiveChange, SessionChange } from '../core/plan-types.js';
 import { archiveSeries } from '../store/archive.js';
 import type { Database } from '../store/database.js';
-import { writeSessionChanges } from '../store/sessions.js';
+import { CreatesCollided, writeSessionChanges } from '../store/sessions.js';
 import { tryLockBranch } from './branch-lock.js';
 
 export interface BranchApplyResult {
@@ -23,20 +23,39 @@ export async function applyBranchChanges(
   changes: Change[],
   opts: { runId: string | null; now: number; beforeCommit?: () => Promise<void> },
 ): Promise<BranchApplyResult> {
-  const result: BranchApplyResult = { branchId, status: 'applied', created: 0, updated: 0, deleted: 0, cancelled: 0, seriesArchived: 0, skipped: [] };
   const sessionChanges: SessionChange[] = [];
   const archives: SeriesArchiveChange[] = [];
   for (const c of changes) {
     if (c.action === 'delete-series') archives.push(c);
     else sessionChanges.push(c);
   }
+  // Creates go in without conflict checks first (they cost the database more
+  // than anything else here); one that collides aborts the transaction, which
+  // is then written again with the checks, reporting each collision.
+  try {
+    return await writeBranch(db, branchId, sessionChanges, archives, opts, true);
+  } catch (err) {
+    if (!(err instanceof CreatesCollided)) throw err;
+    return writeBranch(db, branchId, sessionChanges, archives, opts, false);
+  }
+}
+
+async function writeBranch(
+  db: Database,
+  branchId: string,
+  sessionChanges: SessionChange[],
+  archives: SeriesArchiveChange[],
+  opts: { runId: string | null; now: number; beforeCommit?: () => Promise<void> },
+  fastCreates: boolean,
+): Promise<BranchApplyResult> {
+  const result: BranchApplyResult = { branchId, status: 'applied', created: 0, updated: 0, deleted: 0, cancelled: 0, seriesArchived: 0, skipped: [] };
   return db.transaction(async (tx) => {
     if (!(await tryLockBranch(tx, branchId))) {
       result.status = 'locked';
       return result;
     }
     if (sessionChanges.length > 0) {
-      const w = await writeSessionChanges(tx, sessionChanges, opts.now);
+      const w = await writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates });
       result.created = w.created;
       result.updated = w.updated;
       result.deleted = w.deleted;

@@ -1,14 +1,15 @@
 // One run: snapshot → plan → guards → apply branch by branch → journal.
 import type { ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
-import { allProblems, countRemovals, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
-import type { PlanSummary } from '../core/plan-types.js';
+import { allProblems, countRemovals, summarizeChanges, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
+import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
+import type { Problem } from '../core/errors.js';
 import type { Database } from '../store/database.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
 import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.js';
 import type { Logger } from './logger.js';
-import { planRun, snapshotInputs } from './plan-run.js';
+import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, withRetry, type RetryPolicy } from './retry.js';
 import { markInterruptedRuns } from './journal.js';
 import { planToJson, type PlanJson } from '../core/render/plan-json.js';
@@ -35,6 +36,13 @@ export interface ReconcileOptions {
   /** A saved plan to apply exactly: the run refuses (PLAN_STALE) unless it recomputes the same changes. */
   savedPlan?: PlanJson;
 }
+
+/**
+ * Branch transactions in flight at once. Two keep the database busy while this
+ * process does its part (round trips, encoding, the next plan) and let its two
+ * cores each insert a branch; more only queue on the same cores.
+ */
+const WRITERS = 2;
 
 export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
 
@@ -88,9 +96,27 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   }
   runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, mode === 'apply' ? 'Reconcile run started.' : 'Planning started; nothing will be written.');
 
+  // An apply that needs no complete plan before writing (no saved plan to
+  // compare, no resume to report) plans a branch with nothing observed only
+  // when it reaches it, while the branch before is being written: such a
+  // branch removes nothing, so the mass-removal guard still sees every removal
+  // of the run before anything is written.
+  const deferPlanning = mode === 'apply' && !opts.savedPlan && resumedAfter === null;
+  const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning });
+  const plan = observed.plan;
+  // What each branch's changes add up to, counted when they are computed: an
+  // applied branch lets go of its changes (PendingBranch.release).
+  const changeCounts = new Map<string, PlanSummary>();
+  const branchPlan = async (b: PendingBranch): Promise<BranchPlan> => {
+    const bp = await b.plan();
+    if (!changeCounts.has(b.branchId)) changeCounts.set(b.branchId, summarizeChanges(bp.changes));
+    return bp;
+  };
+  for (const b of observed.branches) if (!b.deferred) plan.branches.push(await branchPlan(b));
+  const loggedProblems = new Set<Problem>();
   const result: ReconcileResult = {
-    plan: await planRun({ db, config, now, mode, snapshot }),
-    summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 },
+    plan,
+    summary: summaryOf(plan, changeCounts),
     runId,
     resumedAfter,
     outcome: 'succeeded',
@@ -98,9 +124,15 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     branches: [],
     failedBranches: [],
   };
-  const plan = result.plan;
-  result.summary = summarizePlan(plan);
-  logProblems(runLog, plan);
+  /** Every branch's plan in branch order, deferred ones computed if the apply did not reach them. */
+  const completePlan = async (): Promise<void> => {
+    const all: BranchPlan[] = [];
+    for (const b of observed.branches) all.push(await branchPlan(b));
+    plan.branches = all;
+    result.summary = summaryOf(plan, changeCounts);
+    logProblems(runLog, plan, loggedProblems);
+  };
+  logProblems(runLog, plan, loggedProblems);
   if (resumedAfter !== null) {
     result.resume = convergence(plan);
     runLog.info(
@@ -111,6 +143,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   // A guard that refuses after planning: journal the refusal, write nothing.
   const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
+    await completePlan();
     runLog.error({ code: err.code }, err.message);
     if (runId) await finishRun(db, runId, { status: 'failed', summary: result.summary, error: err.message, finishedAtMs: clock() });
     return { ...result, outcome: 'refused', exitCode: 3, refusal: err };
@@ -140,8 +173,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
         return refuseRun(err);
       }
     }
-    for (const bp of plan.branches) {
-      if (bp.changes.length === 0) continue;
+    const applyBranch = async (bp: BranchPlan): Promise<void> => {
       const branchLog = runLog.child({ branchId: bp.branchId });
       try {
         const hook = opts.beforeBranchCommit;
@@ -166,7 +198,35 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
         result.failedBranches.push({ branchId: bp.branchId, error: message });
         branchLog.error({ err, code: (err as { code?: string }).code }, `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
       }
+    };
+    // Branches are written WRITERS at a time, each in its own transaction
+    // under its own lock (as two replicas would), so the database always has
+    // a statement to run while this process waits on the other branch or
+    // computes the next deferred plan. With a test hook that pauses before a
+    // commit, one at a time: "paused at branch k" then means the branches
+    // before k are committed and none after. A written branch lets go of its
+    // changes.
+    const writers = opts.beforeBranchCommit ? 1 : WRITERS;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for (const b of observed.branches) {
+        const bp = await branchPlan(b);
+        while (inFlight.size >= writers) await Promise.race(inFlight);
+        if (bp.changes.length === 0) continue;
+        const writing: Promise<void> = applyBranch(bp).then(() => {
+          b.release();
+          inFlight.delete(writing);
+        });
+        inFlight.add(writing);
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
+    const order = new Map(observed.branches.map((b, i) => [b.branchId, i]));
+    const byBranchOrder = (a: { branchId: string }, b: { branchId: string }) => order.get(a.branchId)! - order.get(b.branchId)!;
+    result.branches.sort(byBranchOrder);
+    result.failedBranches.sort(byBranchOrder);
+    await completePlan();
   }
 
   const hasErrors = allProblems(plan).some((p) => p.severity === 'error');
@@ -201,6 +261,23 @@ function convergence(plan: Plan): { seriesConverged: number; seriesChanged: numb
   return { seriesConverged: converged, seriesChanged: changed };
 }
 
+/** summarizePlan() from change counts taken when each branch was planned (changes may be released since). */
+function summaryOf(plan: Plan, changeCounts: ReadonlyMap<string, PlanSummary>): PlanSummary {
+  const skipped = plan.branches.reduce((n, b) => n + b.skippedSeries.length, 0);
+  const errors = allProblems(plan).filter((p) => p.severity === 'error').length;
+  const summary = summarizeChanges([], skipped, errors);
+  for (const b of plan.branches) {
+    const c = changeCounts.get(b.branchId);
+    if (!c) continue;
+    summary.create += c.create;
+    summary.update += c.update;
+    summary.delete += c.delete;
+    summary.cancel += c.cancel;
+    summary.seriesDeleted += c.seriesDeleted;
+  }
+  return summary;
+}
+
 function removalCounts(plan: Plan, config: ConfigSet): RemovalCount[] {
   const counts: RemovalCount[] = [];
   for (const b of plan.branches) {
@@ -211,8 +288,11 @@ function removalCounts(plan: Plan, config: ConfigSet): RemovalCount[] {
   return counts;
 }
 
-function logProblems(log: Logger, plan: Plan): void {
+/** Logs each problem of the plan once; `logged` remembers those logged by an earlier call. */
+function logProblems(log: Logger, plan: Plan, logged: Set<Problem>): void {
   for (const p of allProblems(plan)) {
+    if (logged.has(p)) continue;
+    logged.add(p);
     const fields = { code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer };
     if (p.severity === 'error') log.error(fields, `Scope ${p.scope} not reconciled: ${p.message}`);
     else log.warn(fields, p.message);

@@ -1,60 +1,208 @@
-// class_sessions: what a run observes (one query per branch) and what it writes
-// (a handful of bulk statements per branch, in session-writes.ts).
-import type { LocalDate, ObservedSession, SessionStatus } from '../core/types.js';
+// class_sessions: what a run observes (a few queries per branch) and what it
+// writes (a handful of bulk statements per branch, in session-writes.ts).
+//
+// Observing a branch cheaply (DESIGN §4.6, docs/performance.md): most series of
+// a converged branch are unchanged, and reading every one of their sessions
+// back into this process only to find nothing to do was most of a no-op run.
+// So the database first sends one digest per series — an md5 over the compared
+// fields of the series' sessions that have not started — and the run computes
+// the same digest over the sessions it wants. Equal digests prove the two sets
+// equal field by field; only the series whose digests differ are read in full.
+import { createHash } from 'node:crypto';
+import type { DesiredSession, LocalDate, ObservedSession } from '../core/types.js';
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 
-export { writeSessionChanges, describeSkipReason, type SessionWriteResult, type SkippedSessionChange, type SkipReason } from './session-writes.js';
+export { writeSessionChanges, describeSkipReason, CreatesCollided, type SessionWriteResult, type SkippedSessionChange, type SkipReason } from './session-writes.js';
 
-interface ObservedRow {
-  id: string;
-  series_id: string;
-  branch_id: string;
-  occurrence_key: string;
-  title: string;
-  starts_at: number;
-  ends_at: number;
-  timezone: string;
-  instructor_id: string | null;
-  room_id: string | null;
-  capacity: number | null;
-  status: SessionStatus;
-  detached: boolean;
-  booked_count: number;
-}
+// The columns of an ObservedSession, named as its fields, so rows need no mapping.
+const OBSERVED_COLUMNS = `
+  id::text AS id, series_id AS "seriesId", branch_id AS "branchId", occurrence_key AS "occurrenceKey", title,
+  (extract(epoch FROM starts_at) * 1000)::float8 AS "startsAt",
+  (extract(epoch FROM ends_at) * 1000)::float8 AS "endsAt",
+  timezone, instructor_id AS "instructorId", room_id AS "roomId", capacity, status, detached, booked_count AS "bookedCount"`;
+
+const OBSERVED_ORDER = `ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`;
 
 /**
  * The observed sessions of a branch (DESIGN §4.6): every session that starts
  * after `now`, or whose occurrence key is today or later in the branch's zone
- * (a started session of today still takes its key). One query for the whole
- * branch, served by the (branch_id, starts_at) and (branch_id, occurrence_key)
- * indexes; sorted by series and occurrence key. Instants are epoch ms.
+ * (a started session of today still takes its key). One query, served by the
+ * (branch_id, starts_at) and (branch_id, occurrence_key) indexes; sorted by
+ * series and occurrence key. Instants are epoch ms. With `seriesIds`, only
+ * those series' sessions.
  */
-export async function readObservedSessions(sql: Sql, branchId: string, nowMs: number, today: LocalDate): Promise<ObservedSession[]> {
-  const rows = await sql.query<ObservedRow>(
-    `SELECT id::text AS id, series_id, branch_id, occurrence_key, title,
-            (extract(epoch FROM starts_at) * 1000)::float8 AS starts_at,
-            (extract(epoch FROM ends_at) * 1000)::float8 AS ends_at,
-            timezone, instructor_id, room_id, capacity, status, detached, booked_count
+export async function readObservedSessions(
+  sql: Sql,
+  branchId: string,
+  nowMs: number,
+  today: LocalDate,
+  seriesIds?: readonly string[],
+): Promise<ObservedSession[]> {
+  const onlySeries = seriesIds === undefined ? '' : 'AND series_id = ANY($4::text[])';
+  const params: unknown[] = [branchId, isoFromMs(nowMs), today];
+  if (seriesIds !== undefined) params.push(seriesIds);
+  return sql.query<ObservedSession>(
+    `SELECT ${OBSERVED_COLUMNS}
        FROM class_sessions
-      WHERE branch_id = $1 AND (starts_at > $2::timestamptz OR occurrence_key >= $3)
-      ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`,
-    [branchId, isoFromMs(nowMs), today],
+      WHERE branch_id = $1 AND (starts_at > $2::timestamptz OR occurrence_key >= $3) ${onlySeries}
+      ${OBSERVED_ORDER}`,
+    params,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    seriesId: r.series_id,
-    branchId: r.branch_id,
-    occurrenceKey: r.occurrence_key,
-    title: r.title,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    timezone: r.timezone,
-    instructorId: r.instructor_id,
-    roomId: r.room_id,
-    capacity: r.capacity,
-    status: r.status,
-    detached: r.detached,
-    bookedCount: r.booked_count,
-  }));
+}
+
+/** One series' sessions of a branch that start after `now`, summarized. */
+export interface SeriesDigest {
+  seriesId: string;
+  count: number;
+  /** The highest occurrence key among them. */
+  lastKey: LocalDate;
+  /** md5 (hex) of their key-and-instants lines, in occurrence-key order, joined by '\n'. */
+  times: string;
+  /** Their other compared fields, encoded, when every one of them has the same; else null. */
+  fields: string | null;
+}
+
+/** What a branch has, as far as a plan needs it before any session is read in full. */
+export interface BranchObservation {
+  /** Per series with sessions that start after `now`. */
+  digests: SeriesDigest[];
+  /** Sessions that have started but are keyed today or later: history that still takes its key. */
+  started: ObservedSession[];
+}
+
+// A digest compares exactly the fields the diff compares (diff-sessions.ts).
+// Per session, a line of the occurrence key and the instants; per series, the
+// other fields, which generation gives every session of a series alike: the
+// database sends them once when all its rows agree, and the run compares them
+// as text, so only the short lines are hashed on either side.
+//
+// Text is encoded as SQL literals (quote_literal: quotes doubled, backslashes
+// doubled behind an E prefix; NULL unquoted), so an encoding reads back as
+// exactly its values: equal text means equal fields. A value quoted
+// differently here and in JS can only make them differ and send its series to
+// the full read. (to_json would do as well, but measured about twice as slow
+// per row.) Instants are whole microseconds, exact from extract(epoch) on
+// PostgreSQL 14+; the run's instants are whole milliseconds, so a stored
+// sub-millisecond instant differs, as it does for the full diff. Keep in step
+// with literal(), fieldsOf() and matchesDigest() below.
+const TIMES_LINE_SQL = `quote_literal(occurrence_key)
+  || ',' || (extract(epoch FROM starts_at) * 1000000)::bigint
+  || ',' || (extract(epoch FROM ends_at) * 1000000)::bigint`;
+const FIELDS_SQL = `(quote_literal(title) || ',' || quote_literal(timezone)
+  || ',' || quote_nullable(instructor_id) || ',' || quote_nullable(room_id)
+  || ',' || coalesce(capacity::text, 'NULL') || ',' || quote_literal(status) || ',' || detached::text) COLLATE "C"`;
+
+// Digests of the branches $1 (text[]). The rows reach the aggregates sorted by
+// branch, series and key, so string_agg joins the lines in key order without
+// sorting each series again (measured a third cheaper). SQL does not promise
+// that order to an aggregate without ORDER BY; were it ever different, the
+// text would differ from the run's and the series would be read in full —
+// slower, never wrong. OFFSET 0 keeps the subquery whole, so each row's text
+// is computed once, not once per aggregate.
+const DIGESTS_SQL = `
+  SELECT branch_id AS "branchId", series_id AS "seriesId", count(*)::int AS count, max(k) AS "lastKey",
+         md5(string_agg(line, E'\\n')) AS times,
+         CASE WHEN min(f) = max(f) THEN min(f) END AS fields
+    FROM (SELECT branch_id COLLATE "C" AS branch_id, series_id COLLATE "C" AS series_id, occurrence_key COLLATE "C" AS k,
+                 ${TIMES_LINE_SQL} AS line, ${FIELDS_SQL} AS f
+            FROM class_sessions
+           WHERE branch_id = ANY($1::text[]) AND starts_at > $2::timestamptz
+           ORDER BY 1, 2, 3
+          OFFSET 0) AS s
+   GROUP BY branch_id, series_id`;
+
+/** Per series of the branch: its sessions that start after `now`, as a digest. A series without any has no row. */
+export async function readSeriesDigests(sql: Sql, branchId: string, nowMs: number): Promise<SeriesDigest[]> {
+  const rows = await sql.query<SeriesDigest & { branchId: string }>(DIGESTS_SQL, [[branchId], isoFromMs(nowMs)]);
+  return rows.map(({ branchId: _branch, ...d }) => d);
+}
+
+// Both parts of the observation of several branches in one statement (a
+// statement costs this process more than its rows): digest rows, kind 'd',
+// and started sessions, kind 's', each as one JSON object (there are few).
+// $1 branch ids, $2 now, $3 each branch's today.
+const OBSERVATION_SQL = `
+  SELECT * FROM (
+    SELECT 'd' AS kind, d."branchId", d."seriesId", d.count, d."lastKey", d.times, d.fields, NULL::json AS session
+      FROM (${DIGESTS_SQL}) AS d
+    UNION ALL
+    SELECT 's', s."branchId", s."seriesId", NULL, s."occurrenceKey", NULL, NULL, row_to_json(s)
+      FROM (SELECT ${OBSERVED_COLUMNS}
+              FROM class_sessions
+              JOIN unnest($1::text[], $3::text[]) AS b(branch, today) ON branch_id = b.branch
+             WHERE starts_at <= $2::timestamptz AND occurrence_key >= b.today) AS s
+  ) AS o
+  ORDER BY kind, "branchId" COLLATE "C", "seriesId" COLLATE "C", "lastKey" COLLATE "C"`;
+
+type ObservationRow = SeriesDigest & { kind: 'd' | 's'; branchId: string; session: ObservedSession | null };
+
+/**
+ * The digests of each branch and its started sessions keyed today or later
+ * (the digests leave those out: they are never changed, but still take their
+ * key), for several branches in one query. Started sessions are sorted by
+ * series and key. Every branch asked for is in the result.
+ */
+export async function readBranchObservations(
+  sql: Sql,
+  branches: ReadonlyArray<{ id: string; today: LocalDate }>,
+  nowMs: number,
+): Promise<Map<string, BranchObservation>> {
+  const result = new Map<string, BranchObservation>(branches.map((b) => [b.id, { digests: [], started: [] }]));
+  const rows = await sql.query<ObservationRow>(OBSERVATION_SQL, [branches.map((b) => b.id), isoFromMs(nowMs), branches.map((b) => b.today)]);
+  for (const r of rows) {
+    const observation = result.get(r.branchId)!;
+    if (r.kind === 'd') {
+      observation.digests.push({ seriesId: r.seriesId, count: r.count, lastKey: r.lastKey, times: r.times, fields: r.fields });
+    } else {
+      // JSON spells a non-finite float8 as a string ("-Infinity"): Number() reads both.
+      const o = r.session!;
+      observation.started.push({ ...o, startsAt: Number(o.startsAt), endsAt: Number(o.endsAt) });
+    }
+  }
+  return result;
+}
+
+/** quote_nullable() of PostgreSQL, in JS. */
+function literal(text: string | null): string {
+  if (text === null) return 'NULL';
+  const quoted = "'" + (text.includes("'") ? text.replaceAll("'", "''") : text) + "'";
+  return text.includes('\\') ? 'E' + quoted.replaceAll('\\', '\\\\') : quoted;
+}
+
+/** FIELDS_SQL of a desired session: stored as desired, it is scheduled and not detached. */
+function fieldsOf(s: DesiredSession): string {
+  return `${literal(s.title)},${literal(s.timezone)},${literal(s.instructorId)},${literal(s.roomId)},${s.capacity === null ? 'NULL' : s.capacity},'scheduled',false`;
+}
+
+/**
+ * True when the series' sessions that start after `now`, summarized by
+ * `digest`, are exactly its desired sessions keyed up to `digest.lastKey`:
+ * the same keys, instants and fields. `desired` is sorted by occurrence key
+ * (as generated); its instants are whole milliseconds.
+ */
+export function matchesDigest(desired: readonly DesiredSession[], digest: SeriesDigest): boolean {
+  if (digest.fields === null) return false;
+  let times = '';
+  let count = 0;
+  let first: DesiredSession | undefined;
+  for (const s of desired) {
+    if (s.occurrenceKey > digest.lastKey) break;
+    if (first === undefined) {
+      first = s;
+      if (fieldsOf(s) !== digest.fields) return false;
+    } else if (
+      s.title !== first.title ||
+      s.timezone !== first.timezone ||
+      s.instructorId !== first.instructorId ||
+      s.roomId !== first.roomId ||
+      s.capacity !== first.capacity
+    ) {
+      return false; // never from generation; then this series is simply read in full
+    }
+    if (count > 0) times += '\n';
+    times += `${literal(s.occurrenceKey)},${s.startsAt * 1000},${s.endsAt * 1000}`;
+    count++;
+  }
+  return count === digest.count && createHash('md5').update(times, 'utf8').digest('hex') === digest.times;
 }

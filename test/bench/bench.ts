@@ -54,7 +54,8 @@ export interface BenchOptions {
   progress?: (line: string) => void;
 }
 
-function configSetOf(raw: unknown[]): ConfigSet {
+/** The ConfigSet of raw SchedulingConfig documents; throws if any is invalid. */
+export function configSetOf(raw: unknown[]): ConfigSet {
   const documents: ConfigDocument[] = [];
   const problems: Problem[] = [];
   raw.forEach((r, i) => {

@@ -30,11 +30,20 @@ export interface ScenarioReport {
   peakRssMb: number;
 }
 
+/** What a hook is told about the scenario at hand. */
+export interface ScenarioContext {
+  name: ScenarioName;
+  db: Database;
+  config: ConfigSet;
+  /** The run's `now` (null for baseline, which runs no reconcile). */
+  now: number | null;
+}
+
 export interface ScenarioHooks {
   /** Untimed, before the scenario's timed part (after its untimed preparation). */
-  before?(name: ScenarioName, db: Database): Promise<void>;
+  before?(ctx: ScenarioContext): Promise<void>;
   /** Untimed, after the scenario; gets the run's result (none for baseline). */
-  after?(name: ScenarioName, db: Database, result: ReconcileResult | null): Promise<void>;
+  after?(ctx: ScenarioContext, result: ReconcileResult | null): Promise<void>;
 }
 
 export interface ScenarioInput {
@@ -65,7 +74,7 @@ interface Measured<T> {
 }
 
 /**
- * Times `fn` and records the highest RSS seen while it ran: a 5 ms sampler
+ * Times `fn` and records the highest RSS seen while it ran: a 25 ms sampler
  * catches the peaks between awaits, and the kernel's high-water mark (maxRSS)
  * catches the ones inside long synchronous stretches when it rose meanwhile.
  */
@@ -75,7 +84,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
+  }, 25);
   const started = performance.now();
   if (process.env.BENCH_TRACE) process.stderr.write(`bench-trace start ${process.hrtime.bigint() / 1000n}\n`);
   try {
@@ -118,12 +127,13 @@ export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport
 
   const reconcileAt = async (name: ScenarioName, now: number): Promise<void> => {
     await settle(db);
-    await hooks?.before?.(name, db);
+    const ctx: ScenarioContext = { name, db, config, now };
+    await hooks?.before?.(ctx);
     const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now }));
     assertSucceeded(name, run.value);
     measured.push({ name, ms: run.ms, rows: rowsWritten(run.value), peakRssMb: run.peakRssMb });
     input.progress?.(`${name}: ${Math.round(run.ms)} ms, ${rowsWritten(run.value)} rows, peak RSS ${Math.round(run.peakRssMb)} MB`);
-    await hooks?.after?.(name, db, run.value);
+    await hooks?.after?.(ctx, run.value);
   };
 
   await reconcileAt('initial', input.now);
@@ -139,11 +149,12 @@ export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport
 
   const write = await input.baseline.prepare();
   await settle(db);
-  await hooks?.before?.('baseline', db);
+  const baselineCtx: ScenarioContext = { name: 'baseline', db, config, now: null };
+  await hooks?.before?.(baselineCtx);
   const copy = await measure(write);
   measured.push({ name: 'baseline', ms: copy.ms, rows: copy.value, peakRssMb: copy.peakRssMb });
   input.progress?.(`baseline: ${Math.round(copy.ms)} ms, ${copy.value} rows (${input.baseline.method})`);
-  await hooks?.after?.('baseline', db, null);
+  await hooks?.after?.(baselineCtx, null);
 
   const baselineMs = copy.ms;
   return measured.map((m) => ({

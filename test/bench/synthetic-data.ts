@@ -65,7 +65,7 @@ export interface SyntheticInputs {
   load: { branches: LoadBranch[]; series: LoadSeriesRow[] };
   /** Raw SchedulingConfig documents: one base, plus branch documents that add closures. */
   configDocuments: unknown[];
-  /** Ids of the series the `edit10` scenario edits: every tenth. */
+  /** Ids of the series the `edit10` scenario edits: one in ten, in every branch. */
   editedSeriesIds: string[];
 }
 
@@ -162,6 +162,7 @@ export function syntheticInputs(size: BenchSize, now: number = BENCH_NOW, seed =
     configDocuments.push(configDocument(`closures-${b.id}`, { branch: b.id }, { closures: { [addDays(today, 5 + (k % 20))]: 'Refurbishment' } }));
   });
 
-  const editedSeriesIds = series.filter((_, i) => i % 10 === 0).map((s) => s.id);
+  // Every tenth series of every branch (series i is in branch i % branches).
+  const editedSeriesIds = series.filter((_, i) => Math.floor(i / size.branches) % 10 === 0).map((s) => s.id);
   return { load: { branches, series }, configDocuments, editedSeriesIds };
 }

@@ -7,8 +7,6 @@ import { zoneOffsetTable } from './zone-offsets.js';
 
 export const DAY_MS = 86_400_000;
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** Epoch day of a calendar date (month 1–12). No range checks. */
 export function epochDayFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -39,18 +37,35 @@ export function civilFromEpochDay(epochDay: number): CivilDate {
   return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return epochDayFromCivil(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - epochDayFromCivil(year, month, 1);
+  if (month !== 2) return MONTH_DAYS[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
-/** The epoch day of a `YYYY-MM-DD` text, or null when it is not a real calendar date (years 0001–9999). */
+/** The number written by the ASCII digits text[from, from + length), or -1 if one is not a digit. */
+function digitsAt(text: string, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The epoch day of a `YYYY-MM-DD` text, or null when it is not a real calendar
+ * date (years 0001–9999). Read character by character, not with a regular
+ * expression: generation reads back every occurrence key it makes, and this
+ * was the largest single cost of planning a converged branch.
+ */
 export function parseLocalDate(text: unknown): number | null {
-  if (typeof text !== 'string') return null;
-  const m = LOCAL_DATE.exec(text);
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  if (typeof text !== 'string' || text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return epochDayFromCivil(year, month, day);
 }

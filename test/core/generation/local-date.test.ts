@@ -37,8 +37,24 @@ t.test('parseLocalDate accepts only real YYYY-MM-DD dates', async (t) => {
     { name: 'a timestamp, not a date', text: '2026-03-01T00:00:00Z', ok: false },
     { name: 'year 0000', text: '0000-01-01', ok: false },
     { name: 'not a string', text: 20260301, ok: false },
+    { name: '1900 is not a leap year (divisible by 100)', text: '1900-02-29', ok: false },
+    { name: '2000 is a leap year (divisible by 400)', text: '2000-02-29', ok: true },
+    { name: 'a letter among the digits', text: '2026-0a-01', ok: false },
+    { name: 'a sign where a digit belongs', text: '+026-03-01', ok: false },
+    { name: 'slashes instead of dashes', text: '2026/03/01', ok: false },
+    { name: 'full-width digits', text: '２０２６-03-01', ok: false },
+    { name: 'year 9999, the last', text: '9999-12-31', ok: true },
   ];
   for (const row of rows) t.equal(parseLocalDate(row.text) !== null, row.ok, row.name);
+});
+
+t.test('parseLocalDate gives the epoch day Date.UTC gives, for every day of 1899–2101', async (t) => {
+  let mismatches = 0;
+  for (let ms = Date.UTC(1899, 0, 1); ms <= Date.UTC(2101, 11, 31); ms += 86_400_000) {
+    const text = new Date(ms).toISOString().slice(0, 10);
+    if (parseLocalDate(text) !== ms / 86_400_000) mismatches++;
+  }
+  t.equal(mismatches, 0);
 });
 
 t.test('epoch days: 1970-01-01 is day 0, a Thursday', async (t) => {
