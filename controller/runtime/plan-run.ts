@@ -10,7 +10,8 @@ import type { BranchPlan } from '../core/plan-types.js';
 import type { Branch, ClassSeries, LocalDate, ObservedSession } from '../core/types.js';
 import type { Database } from '../store/database.js';
 import { readArchivedSeriesIds, readBranches, readSeries } from '../store/inputs.js';
-import { matchesDigest, readBranchObservations, readObservedSessions, type SeriesDigest } from '../store/sessions.js';
+import { matchesDigest, readBranchObservations, type SeriesDigest } from '../store/series-digests.js';
+import { readObservedSessions } from '../store/sessions.js';
 
 export interface InputSnapshot {
   branches: Branch[];

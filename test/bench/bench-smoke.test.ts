@@ -8,7 +8,7 @@ import { generateBranch } from '../../controller/core/plan-branch.js';
 import { planToJson } from '../../controller/core/render/plan-json.js';
 import { planRun, snapshotInputs } from '../../controller/runtime/plan-run.js';
 import type { Database } from '../../controller/store/database.js';
-import { matchesDigest, readSeriesDigests } from '../../controller/store/sessions.js';
+import { matchesDigest, readSeriesDigests } from '../../controller/store/series-digests.js';
 import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { configSetOf, runBenchmark, type BenchReport } from './bench.js';
 import type { ScenarioContext } from './scenarios.js';
