@@ -6,6 +6,7 @@
 //   npm run bench -- --embedded           # PGlite in memory instead of PostgreSQL
 //   npm run bench -- --branches 50 --series 5000 --horizon 28
 //   npm run bench -- --database URL       # use this existing, empty database (not dropped)
+//   npm run bench -- --fresh-memo         # each run without the expansion memo, as a CronJob's new process
 //
 // Without --database, a fresh database is created on the server of DATABASE_URL
 // and dropped afterwards, so a run never touches real data and always starts
@@ -52,6 +53,8 @@ export interface BenchOptions {
   logLevel?: string;
   hooks?: ScenarioHooks;
   progress?: (line: string) => void;
+  /** See ScenarioInput.freshMemo. */
+  freshMemo?: boolean;
 }
 
 /** The ConfigSet of raw SchedulingConfig documents; throws if any is invalid. */
@@ -100,6 +103,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchReport> {
       baseline,
       hooks: opts.hooks,
       progress: opts.progress,
+      freshMemo: opts.freshMemo,
     });
     return {
       machine: await machineInfo(db),
@@ -192,6 +196,7 @@ async function main(argv: string[]): Promise<void> {
       embedded: { type: 'boolean', default: false },
       database: { type: 'string' },
       'log-level': { type: 'string' },
+      'fresh-memo': { type: 'boolean', default: false },
     },
   });
   if (values.output !== 'text' && values.output !== 'json') throw new Error(`--output is text or json, got "${values.output}"`);
@@ -217,7 +222,7 @@ async function main(argv: string[]): Promise<void> {
   }
   try {
     const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
-    const report = await runBenchmark({ size, url, logLevel: values['log-level'], progress });
+    const report = await runBenchmark({ size, url, logLevel: values['log-level'], progress, freshMemo: values['fresh-memo'] });
     process.stdout.write(values.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, size));
   } finally {
     await drop();

@@ -8,6 +8,7 @@
 // Every scenario runs the real `reconcile()` in apply mode with a fixed `now`.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { clearExpansionMemo } from '../../controller/core/generation/recurrence.js';
 import type { ConfigSet } from '../../controller/core/config/config-set.js';
 import type { Database } from '../../controller/store/database.js';
 import type { Logger } from '../../controller/runtime/logger.js';
@@ -57,6 +58,12 @@ export interface ScenarioInput {
   hooks?: ScenarioHooks;
   /** Progress, one line per scenario (the CLI writes it to stderr). */
   progress?: (line: string) => void;
+  /**
+   * Start each reconcile scenario without the expansion memo, as every run of
+   * a CronJob (a new process) does; by default later scenarios find the
+   * expansions of earlier ones, as the runs of `serve` do.
+   */
+  freshMemo?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -129,6 +136,7 @@ export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport
     await settle(db);
     const ctx: ScenarioContext = { name, db, config, now };
     await hooks?.before?.(ctx);
+    if (input.freshMemo) clearExpansionMemo();
     const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now }));
     assertSucceeded(name, run.value);
     measured.push({ name, ms: run.ms, rows: rowsWritten(run.value), peakRssMb: run.peakRssMb });

@@ -5,7 +5,7 @@
 import { ErrorCodes, type Problem } from '../errors.js';
 import type { ClassSeries, DesiredSession, LocalDate, ResolvedSettings } from '../types.js';
 import { generationWindow } from './generation-window.js';
-import { DAY_MS, epochDayOf, localDateAt, localDateOfEpochDay } from './local-date.js';
+import { DAY_MS, localDateAt, localDateOfEpochDay } from './local-date.js';
 import { MAX_COUNTED_OCCURRENCES, expandOccurrenceDates } from './recurrence.js';
 import { checkSeries } from './series-validation.js';
 import { zoneOffsetTable } from './zone-offsets.js';
@@ -74,9 +74,10 @@ export function desiredSessions(input: GenerationInput): GenerationResult {
   const table = zoneOffsetTable(timezone);
   const policy = settings.dst;
 
-  for (const key of expansion.dates) {
+  for (let i = 0; i < expansion.dates.length; i++) {
+    const key = expansion.dates[i]!;
     if (exdates.has(key) || Object.hasOwn(closures, key)) continue;
-    const startsAt = resolveWallClock(table, floatingMs(epochDayOf(key), startMinutes), policy);
+    const startsAt = resolveWallClock(table, floatingMs(expansion.days[i]!, startMinutes), policy);
     if (Number.isNaN(startsAt)) {
       result.skippedByDst.push(key);
       continue;

@@ -66,6 +66,8 @@ export interface ExpansionInput {
 export interface Expansion {
   /** Local dates of the occurrences inside the window, ascending, unique. Shared: do not modify. */
   dates: readonly LocalDate[];
+  /** The epoch days of `dates`, index for index (so they need no parsing back). */
+  days: readonly number[];
   /** Set when MAX_COUNTED_OCCURRENCES stopped a COUNT rule before the window end. */
   countCap: { counted: number; lastCountedDate: LocalDate } | null;
 }
@@ -81,6 +83,36 @@ export interface Expansion {
 const memo = new Map<string, Expansion>();
 const MEMO_LIMIT = 10_000;
 
+/**
+ * The walked rule of a parsed rule (shared, frozen: rrule-parse.ts memoizes
+ * parses) for a startDate: its rrule.js options and their text, the memo key's
+ * costly part. The options depend on the startDate only through its weekday,
+ * month and day (the parts rrule.js derives from DTSTART), and on the zone only
+ * through UNTIL; so series that share a rule share the entry, and a run does
+ * not rebuild and stringify the options of every series.
+ */
+interface WalkedRule {
+  rule: RecurrenceRule;
+  options: Partial<Options>;
+  optionsKey: string;
+}
+const walkedRules = new WeakMap<RecurrenceRule, Map<string, WalkedRule>>();
+
+function walkedRule(parsed: RecurrenceRule, startDay: number, timezone: string): WalkedRule {
+  const start = civilFromEpochDay(startDay);
+  const key = `${start.month}-${start.day}-${weekdayOfEpochDay(startDay)}${parsed.until === null ? '' : `-${timezone}`}`;
+  let byStart = walkedRules.get(parsed);
+  if (byStart === undefined) walkedRules.set(parsed, (byStart = new Map()));
+  let walked = byStart.get(key);
+  if (walked === undefined) {
+    const rule = monthlyEquivalent(parsed, startDay);
+    const options = ruleOptions(rule, startDay, timezone);
+    walked = { rule, options, optionsKey: JSON.stringify([options, rule.count]) };
+    byStart.set(key, walked);
+  }
+  return walked;
+}
+
 /** Empties the memo (benchmarks measure a run that starts without it). */
 export function clearExpansionMemo(): void {
   memo.clear();
@@ -91,11 +123,10 @@ export function expandOccurrenceDates(input: ExpansionInput): Expansion {
   const startDay = epochDayOf(input.startDate);
   const fromDay = epochDayOf(input.window.from);
   const toDay = epochDayOf(input.window.to);
-  const rule = monthlyEquivalent(input.rule, startDay);
-  const options = ruleOptions(rule, startDay, input.timezone);
+  const { rule, options, optionsKey } = walkedRule(input.rule, startDay, input.timezone);
   const anchorDay = rule.count === null ? rebasedAnchorDay(rule, startDay, fromDay) : startDay;
   // The time of day moves every occurrence alike, so it only matters against UNTIL.
-  const key = JSON.stringify([options, rule.count, anchorDay, fromDay, toDay, options.until ? startMinutes : null]);
+  const key = `${optionsKey}|${anchorDay}|${fromDay}|${toDay}|${options.until ? startMinutes : ''}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
 
@@ -103,6 +134,7 @@ export function expandOccurrenceDates(input: ExpansionInput): Expansion {
     ? walkWindow(options, anchorDay, fromDay, toDay, startMinutes)
     : walkCounted(options, rule.count, startDay, fromDay, toDay, startMinutes);
   Object.freeze(expansion.dates);
+  Object.freeze(expansion.days);
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, expansion);
   return expansion;
@@ -113,19 +145,23 @@ const dayOf = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
 /** A rule without COUNT, walked from its rebased DTSTART through the window. */
 function walkWindow(options: Partial<Options>, anchorDay: number, fromDay: number, toDay: number, startMinutes: number): Expansion {
   const dates: LocalDate[] = [];
+  const days: number[] = [];
   const rr = new RRule({ ...options, dtstart: new Date(floatingMs(anchorDay, startMinutes)) }, true);
   withScanBudget(rr, toDay - anchorDay + 1 + SCAN_MARGIN_DAYS, () => {
     rr.between(new Date(floatingMs(fromDay, startMinutes)), new Date(floatingMs(toDay, startMinutes)), true, (d) => {
-      dates.push(localDateOfEpochDay(dayOf(d)));
+      const day = dayOf(d);
+      days.push(day);
+      dates.push(localDateOfEpochDay(day));
       return true;
     });
   });
-  return { dates, countCap: null };
+  return { dates, days, countCap: null };
 }
 
 /** A COUNT rule, walked from its real DTSTART (the count starts there), at most MAX_COUNTED_OCCURRENCES far. */
 function walkCounted(options: Partial<Options>, count: number, startDay: number, fromDay: number, toDay: number, startMinutes: number): Expansion {
   const dates: LocalDate[] = [];
+  const days: number[] = [];
   const rr: RRuleType = new RRule({ ...options, count, dtstart: new Date(floatingMs(startDay, startMinutes)) }, true);
   let counted = 0;
   let lastCountedDay = startDay;
@@ -140,11 +176,14 @@ function walkCounted(options: Partial<Options>, count: number, startDay: number,
       }
       counted += 1;
       lastCountedDay = day;
-      if (day >= fromDay) dates.push(localDateOfEpochDay(day));
+      if (day >= fromDay) {
+        days.push(day);
+        dates.push(localDateOfEpochDay(day));
+      }
       return true;
     });
   });
-  return { dates, countCap };
+  return { dates, days, countCap };
 }
 
 const EVERY_WEEKDAY: ByDay[] = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, nth: null }));

@@ -95,8 +95,34 @@ function parseUntil(value: string, errors: string[]): RuleUntil | null {
   return null;
 }
 
+/**
+ * Parses already made, by rule text: a chain's series share a few rules, and
+ * every run parses every series. Results are frozen (shared). Cleared when
+ * full, like the expansion memo.
+ */
+const parsed = new Map<string, RuleParse>();
+const PARSED_LIMIT = 10_000;
+
 /** Reads an RRULE body such as `FREQ=WEEKLY;BYDAY=MO,WE`. Case-insensitive; an `RRULE:` prefix is accepted. */
 export function parseRecurrenceRule(text: unknown): RuleParse {
+  if (typeof text !== 'string') return parseRuleText(text);
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const result = deepFreeze(parseRuleText(text));
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(text, result);
+  return result;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function parseRuleText(text: unknown): RuleParse {
   if (typeof text !== 'string' || text.trim() === '') {
     return { ok: false, errors: ['the rule is empty: write an RRULE body such as FREQ=WEEKLY;BYDAY=MO,WE'] };
   }
