@@ -16,7 +16,9 @@
 // (bounded by rrule-scan-budget.ts for rules that never match again). Two more
 // savings follow below: DAILY and WEEKLY rules are walked as their MONTHLY
 // equivalent (monthlyEquivalent), and each distinct expansion is computed
-// once per process (the memo).
+// once per process (the memo). And DAILY and WEEKLY rules with plain weekdays
+// and no COUNT, most series' rules, do not reach rrule.js at all: they are
+// expanded directly (direct-expansion.ts), with the same results.
 //
 // COUNT counts occurrences from the original DTSTART, so a COUNT rule is
 // walked from its start: unavoidable, and bounded by COUNT itself. The cap
@@ -27,6 +29,7 @@ import type { Options, RRule as RRuleType, Weekday } from 'rrule';
 import type { LocalDate } from '../types.js';
 import { DAY_MS, civilFromEpochDay, epochDayFromCivil, epochDayOf, localDateOfEpochDay, weekdayOfEpochDay } from './local-date.js';
 import type { ByDay, RecurrenceRule } from './rrule-parse.js';
+import { expandDirect, isDirectRule } from './direct-expansion.js';
 import { withScanBudget } from './rrule-scan-budget.js';
 import { floatingMs, wallClockAt } from './zoned-time.js';
 
@@ -118,7 +121,14 @@ export function clearExpansionMemo(): void {
   memo.clear();
 }
 
-export function expandOccurrenceDates(input: ExpansionInput): Expansion {
+/**
+ * How a rule is expanded: 'auto' directly when direct-expansion.ts can
+ * (isDirectRule), else with rrule.js, through the memo. 'rrule' and 'direct'
+ * force one way and bypass the memo: tests hold the two to the same dates.
+ */
+export type ExpansionEngine = 'auto' | 'rrule' | 'direct';
+
+export function expandOccurrenceDates(input: ExpansionInput, engine: ExpansionEngine = 'auto'): Expansion {
   const { startMinutes } = input;
   const startDay = epochDayOf(input.startDate);
   const fromDay = epochDayOf(input.window.from);
@@ -127,14 +137,19 @@ export function expandOccurrenceDates(input: ExpansionInput): Expansion {
   const anchorDay = rule.count === null ? rebasedAnchorDay(rule, startDay, fromDay) : startDay;
   // The time of day moves every occurrence alike, so it only matters against UNTIL.
   const key = `${optionsKey}|${anchorDay}|${fromDay}|${toDay}|${options.until ? startMinutes : ''}`;
-  const known = memo.get(key);
+  const known = engine === 'auto' ? memo.get(key) : undefined;
   if (known !== undefined) return known;
 
-  const expansion = rule.count === null
-    ? walkWindow(options, anchorDay, fromDay, toDay, startMinutes)
-    : walkCounted(options, rule.count, startDay, fromDay, toDay, startMinutes);
+  const direct = engine === 'direct' || (engine === 'auto' && isDirectRule(input.rule));
+  if (engine === 'direct' && !isDirectRule(input.rule)) throw new TypeError('expandOccurrenceDates: the rule cannot be expanded directly');
+  const expansion: Expansion = direct
+    ? { ...expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs: options.until ? options.until.getTime() : null }), countCap: null }
+    : rule.count === null
+      ? walkWindow(options, anchorDay, fromDay, toDay, startMinutes)
+      : walkCounted(options, rule.count, startDay, fromDay, toDay, startMinutes);
   Object.freeze(expansion.dates);
   Object.freeze(expansion.days);
+  if (engine !== 'auto') return expansion;
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, expansion);
   return expansion;

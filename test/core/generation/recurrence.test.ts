@@ -5,6 +5,7 @@ import { epochDayOf, localDateOfEpochDay } from '../../../controller/core/genera
 import { expandOccurrenceDates, rebasedAnchorDay } from '../../../controller/core/generation/recurrence.js';
 import { parseRecurrenceRule, type RecurrenceRule } from '../../../controller/core/generation/rrule-parse.js';
 import { withScanBudget } from '../../../controller/core/generation/rrule-scan-budget.js';
+import { isDirectRule } from '../../../controller/core/generation/direct-expansion.js';
 
 const { RRule } = rrule;
 
@@ -167,4 +168,58 @@ t.test('property: rebasing and the scan budget never change which dates a rule y
   );
   t.pass(`600 random rules and windows match rrule.js walked from DTSTART (${nonEmpty} with occurrences)`);
   t.ok(nonEmpty > 250, 'most draws have occurrences to compare');
+});
+
+t.test('property: the direct expansion gives the dates rrule.js gives, UNTIL and zones included', async (t) => {
+  const weekday = fc.constantFrom('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU');
+  const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+  const untilText = fc
+    .record({ day: fc.integer({ min: epochDayOf('2019-01-01'), max: epochDayOf('2027-12-31') }), minutes: fc.integer({ min: 0, max: 1439 }), form: fc.constantFrom('date', 'local', 'utc') })
+    .map(({ day, minutes, form }) => {
+      const date = localDateOfEpochDay(day).replaceAll('-', '');
+      const time = `T${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}00`;
+      return form === 'date' ? date : form === 'local' ? `${date}${time}` : `${date}${time}Z`;
+    });
+  const ruleText = fc
+    .record({
+      freq: fc.constantFrom('DAILY', 'WEEKLY'),
+      interval: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 6 })),
+      byDay: sometimes(fc.uniqueArray(weekday, { minLength: 1, maxLength: 5 })),
+      wkst: sometimes(weekday),
+      until: sometimes(untilText),
+    })
+    .map((r) => {
+      const parts = [`FREQ=${r.freq}`, `INTERVAL=${r.interval}`];
+      if (r.byDay) parts.push(`BYDAY=${r.byDay.join(',')}`);
+      if (r.wkst) parts.push(`WKST=${r.wkst}`);
+      if (r.until) parts.push(`UNTIL=${r.until}`);
+      return parts.join(';');
+    });
+  const zone = fc.constantFrom('UTC', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Apia');
+  let compared = 0;
+  fc.assert(
+    fc.property(ruleText, fc.integer({ min: epochDayOf('2019-01-01'), max: epochDayOf('2026-06-30') }), fc.integer({ min: -10, max: 700 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 1439 }), zone, (text, startDay, after, length, minutes, timezone) => {
+      const rule = parsed(text);
+      if (!isDirectRule(rule)) throw new Error(`${text} should be expanded directly`);
+      const input = { rule, startDate: localDateOfEpochDay(startDay), startMinutes: minutes, window: { from: localDateOfEpochDay(startDay + after), to: localDateOfEpochDay(startDay + after + length) }, timezone };
+      const direct = expandOccurrenceDates(input, 'direct');
+      const walked = expandOccurrenceDates(input, 'rrule');
+      if (walked.dates.length > 0) compared += 1;
+      if (JSON.stringify(direct) !== JSON.stringify(walked)) throw new Error(`${text} start ${input.startDate} ${timezone} window ${input.window.from}..${input.window.to}: ${JSON.stringify(direct.dates)} != ${JSON.stringify(walked.dates)}`);
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(compared > 1500, `most of 3000 draws have dates to compare (${compared})`);
+});
+
+t.test('rules the direct expansion leaves to rrule.js', async (t) => {
+  const rows = [
+    { name: 'a WEEKLY rule with BYDAY only is direct', rule: 'FREQ=WEEKLY;BYDAY=MO,WE', direct: true },
+    { name: 'a DAILY rule every third day until a date is direct', rule: 'FREQ=DAILY;INTERVAL=3;UNTIL=20270101', direct: true },
+    { name: 'COUNT is counted from DTSTART: rrule.js', rule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=10', direct: false },
+    { name: 'BYMONTH: rrule.js', rule: 'FREQ=WEEKLY;BYDAY=MO;BYMONTH=1,7', direct: false },
+    { name: 'BYSETPOS: rrule.js', rule: 'FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=1', direct: false },
+    { name: 'MONTHLY: rrule.js', rule: 'FREQ=MONTHLY;BYDAY=MO', direct: false },
+  ];
+  for (const row of rows) t.equal(isDirectRule(parsed(row.rule)), row.direct, row.name);
 });
