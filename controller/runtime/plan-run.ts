@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConfigSet } from '../core/config/config-set.js';
 import { localDateAt } from '../core/generation/local-date.js';
 import { isValidTimeZone } from '../core/generation/series-validation.js';
-import { generateSeries, planBranch, type BranchGeneration, type BranchPlanInput, type SeriesOutcome } from '../core/plan-branch.js';
+import { generateSeries, planBranch, type BranchGeneration, type SeriesOutcome } from '../core/plan-branch.js';
 import type { Plan, RunMode } from '../core/plan.js';
 import type { BranchPlan } from '../core/plan-types.js';
 import type { Branch, ClassSeries, LocalDate, ObservedSession } from '../core/types.js';
@@ -60,13 +60,6 @@ export interface PendingBranch {
   deferred: boolean;
   /** The branch's plan (computed once; yields to the event loop while it works). */
   plan(): Promise<BranchPlan>;
-  /**
-   * Lets go of the plan's changes once they are written: `changes` becomes a
-   * getter that computes them again, from the same observed rows and inputs,
-   * only if something reads them (a renderer). A long run keeps the changes of
-   * the branch at hand, not of every branch before it.
-   */
-  release(): void;
 }
 
 export interface ObservedRun {
@@ -122,18 +115,10 @@ export async function observeRun(input: PlanRunInput & { deferUnobserved?: boole
   for (const branch of branches) {
     const observation = await observations.next(branch);
     const series = seriesByBranch.get(branch.id) ?? [];
-    let done: ComputedBranch | undefined;
-    const compute = once(async () => (done = await planObservedBranch(context, branch, series, observation)));
+    const plan = once(() => planObservedBranch(context, branch, series, observation));
     const deferred = input.deferUnobserved === true && observation.empty;
-    if (!deferred) await compute();
-    pending.push({
-      branchId: branch.id,
-      deferred,
-      plan: async () => (await compute()).plan,
-      release: () => {
-        if (done) changesOnDemand(done.plan, done.replan);
-      },
-    });
+    if (!deferred) await plan();
+    pending.push({ branchId: branch.id, deferred, plan });
   }
   return { plan, branches: pending };
 }
@@ -205,23 +190,11 @@ async function observeBatch(ctx: RunContext, batch: Branch[]): Promise<Map<strin
   return result;
 }
 
-/** A branch's plan, and how to compute it again from the same observed rows. */
-interface ComputedBranch {
-  plan: BranchPlan;
-  replan: () => BranchPlan;
-}
-
-function computed(input: BranchPlanInput): ComputedBranch {
-  const plan = planBranch(input);
-  const { generation: _dropped, ...again } = input;
-  return { plan, replan: () => planBranch(again) };
-}
-
-async function planObservedBranch(ctx: RunContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch): Promise<ComputedBranch> {
+async function planObservedBranch(ctx: RunContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch): Promise<BranchPlan> {
   const base = { branch, series, allSeriesIds: ctx.allSeriesIds, archivedSeriesIds: ctx.snapshot.archivedSeriesIds, config: ctx.config, now: ctx.now };
-  if (observation.today === null) return computed({ ...base, observed: [] });
+  if (observation.today === null) return planBranch({ ...base, observed: [] });
   const generation = await generateYielding(branch, series, ctx.config, ctx.now);
-  if (observation.digests === null) return computed({ ...base, observed: observation.observed, generation });
+  if (observation.digests === null) return planBranch({ ...base, observed: observation.observed, generation });
 
   // A series whose digest equals that of its desired sessions up to the same
   // last key is settled: nothing to read. The others are read in full.
@@ -240,24 +213,7 @@ async function planObservedBranch(ctx: RunContext, branch: Branch, series: Class
     observed = observation.observed.filter((o) => !readInFull.has(o.seriesId)).concat(full);
     observed.sort(bySeriesAndKey);
   }
-  return computed({ ...base, observed, generation, settledUpTo });
-}
-
-/** Replaces `plan.changes` by a getter that computes them again on first read (then keeps them). */
-function changesOnDemand(plan: BranchPlan, replan: () => BranchPlan): void {
-  if (plan.changes.length === 0) return;
-  const keep = (changes: BranchPlan['changes']) =>
-    Object.defineProperty(plan, 'changes', { value: changes, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(plan, 'changes', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const changes = replan().changes;
-      keep(changes);
-      return changes;
-    },
-    set: keep,
-  });
+  return planBranch({ ...base, observed, generation, settledUpTo });
 }
 
 // The order of readObservedSessions (COLLATE "C"), restored after a merge.

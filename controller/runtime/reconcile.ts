@@ -1,7 +1,7 @@
 // One run: snapshot → plan → guards → apply branch by branch → journal.
 import type { ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
-import { allProblems, countRemovals, summarizeChanges, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
+import { allProblems, countRemovals, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Problem } from '../core/errors.js';
 import type { Database } from '../store/database.js';
@@ -9,7 +9,7 @@ import { finishRun, startRun } from '../store/runs.js';
 import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
 import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.js';
 import type { Logger } from './logger.js';
-import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
+import { observeRun, snapshotInputs } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, withRetry, type RetryPolicy } from './retry.js';
 import { markInterruptedRuns } from './journal.js';
 import { planToJson, type PlanJson } from '../core/render/plan-json.js';
@@ -104,19 +104,11 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   const deferPlanning = mode === 'apply' && !opts.savedPlan && resumedAfter === null;
   const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning });
   const plan = observed.plan;
-  // What each branch's changes add up to, counted when they are computed: an
-  // applied branch lets go of its changes (PendingBranch.release).
-  const changeCounts = new Map<string, PlanSummary>();
-  const branchPlan = async (b: PendingBranch): Promise<BranchPlan> => {
-    const bp = await b.plan();
-    if (!changeCounts.has(b.branchId)) changeCounts.set(b.branchId, summarizeChanges(bp.changes));
-    return bp;
-  };
-  for (const b of observed.branches) if (!b.deferred) plan.branches.push(await branchPlan(b));
+  for (const b of observed.branches) if (!b.deferred) plan.branches.push(await b.plan());
   const loggedProblems = new Set<Problem>();
   const result: ReconcileResult = {
     plan,
-    summary: summaryOf(plan, changeCounts),
+    summary: summarizePlan(plan),
     runId,
     resumedAfter,
     outcome: 'succeeded',
@@ -127,9 +119,9 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   /** Every branch's plan in branch order, deferred ones computed if the apply did not reach them. */
   const completePlan = async (): Promise<void> => {
     const all: BranchPlan[] = [];
-    for (const b of observed.branches) all.push(await branchPlan(b));
+    for (const b of observed.branches) all.push(await b.plan());
     plan.branches = all;
-    result.summary = summaryOf(plan, changeCounts);
+    result.summary = summarizePlan(plan);
     logProblems(runLog, plan, loggedProblems);
   };
   logProblems(runLog, plan, loggedProblems);
@@ -204,17 +196,15 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     // a statement to run while this process waits on the other branch or
     // computes the next deferred plan. With a test hook that pauses before a
     // commit, one at a time: "paused at branch k" then means the branches
-    // before k are committed and none after. A written branch lets go of its
-    // changes.
+    // before k are committed and none after.
     const writers = opts.beforeBranchCommit ? 1 : WRITERS;
     const inFlight = new Set<Promise<void>>();
     try {
       for (const b of observed.branches) {
-        const bp = await branchPlan(b);
+        const bp = await b.plan();
         while (inFlight.size >= writers) await Promise.race(inFlight);
         if (bp.changes.length === 0) continue;
         const writing: Promise<void> = applyBranch(bp).then(() => {
-          b.release();
           inFlight.delete(writing);
         });
         inFlight.add(writing);
@@ -259,23 +249,6 @@ function convergence(plan: Plan): { seriesConverged: number; seriesChanged: numb
     converged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
   }
   return { seriesConverged: converged, seriesChanged: changed };
-}
-
-/** summarizePlan() from change counts taken when each branch was planned (changes may be released since). */
-function summaryOf(plan: Plan, changeCounts: ReadonlyMap<string, PlanSummary>): PlanSummary {
-  const skipped = plan.branches.reduce((n, b) => n + b.skippedSeries.length, 0);
-  const errors = allProblems(plan).filter((p) => p.severity === 'error').length;
-  const summary = summarizeChanges([], skipped, errors);
-  for (const b of plan.branches) {
-    const c = changeCounts.get(b.branchId);
-    if (!c) continue;
-    summary.create += c.create;
-    summary.update += c.update;
-    summary.delete += c.delete;
-    summary.cancel += c.cancel;
-    summary.seriesDeleted += c.seriesDeleted;
-  }
-  return summary;
 }
 
 function removalCounts(plan: Plan, config: ConfigSet): RemovalCount[] {
