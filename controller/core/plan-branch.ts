@@ -116,12 +116,9 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     for (const p of generated.problems) {
       if (p.severity === 'warning') plan.warnings.push({ code: 'SERIES_EXPANSION_CAP', branchId: branch.id, message: p.message, details: { seriesId: series.id } });
     }
+    let skippedByDst: Set<string> | undefined; // built on the first removal, if any
     const settledUpTo = input.settledUpTo?.get(series.id);
-    const sessions = generated.sessions;
-    const desired =
-      settledUpTo === undefined ? sessions
-      : sessions.length === 0 || sessions[sessions.length - 1]!.occurrenceKey <= settledUpTo ? []
-      : sessions.filter((d) => d.occurrenceKey > settledUpTo);
+    const desired = settledUpTo === undefined ? generated.sessions : generated.sessions.filter((d) => d.occurrenceKey > settledUpTo);
     const diff = diffSessions({
       seriesId: series.id,
       branchId: branch.id,
@@ -129,7 +126,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
       observed,
       now,
       removal: settings.removal,
-      removalReason: (o) => whyNotDesired(o.occurrenceKey, series, settings, generated.window, new Set(generated.skippedByDst)),
+      removalReason: (o) => whyNotDesired(o.occurrenceKey, series, settings, generated.window, (skippedByDst ??= new Set(generated.skippedByDst))),
     });
     for (const c of diff.changes) plan.changes.push(c);
     for (const k of diff.kept) plan.kept.push(k);

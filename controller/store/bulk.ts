@@ -1,6 +1,5 @@
 // Bulk statements send whole columns as array parameters; this is how many rows
-// go into one statement, how their chunks are sent, and how a column is encoded.
-import { toPgArrayLiteral } from './pg-array.js';
+// go into one statement and how their chunks are sent.
 
 /**
  * Rows per bulk statement. 10k rows keep one statement's parameters around a
@@ -37,35 +36,4 @@ export async function sendOverlapped<T>(parts: T[][], send: (part: T[]) => Promi
     throw err;
   }
   return total;
-}
-
-/**
- * toPgArrayLiteral() for a text column of few distinct values (a series' id,
- * title or zone repeats for each of its sessions): each distinct value is
- * encoded once, then the literal is joined.
- */
-export function repeatedTextLiteral(values: ReadonlyArray<string | null>): string {
-  const encoded = new Map<string | null, string>();
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as string | null;
-    let e = encoded.get(v);
-    if (e === undefined) {
-      e = toPgArrayLiteral([v]).slice(1, -1);
-      encoded.set(v, e);
-    }
-    out += i === 0 ? e : ',' + e;
-  }
-  return out + '}';
-}
-
-/** toPgArrayLiteral() for a column of numbers (finite, or null), without per-element dispatch. */
-export function numberLiteral(values: ReadonlyArray<number | null>): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number | null;
-    if (v !== null && !Number.isFinite(v)) throw new TypeError(`array element ${v} is not a finite number`);
-    out += (i === 0 ? '' : ',') + (v === null ? 'NULL' : String(v));
-  }
-  return out + '}';
 }

@@ -48,6 +48,24 @@ export function toPgArrayLiteral(values: readonly PgArrayElement[]): string {
   return out + '}';
 }
 
+/**
+ * toPgArrayLiteral() for a text column of few distinct values (a series' id,
+ * title or zone repeats for each of its sessions): each distinct value is
+ * quoted once. Encoding a 240k-row create column by column was a visible
+ * share of a bulk create.
+ */
+export function toRepeatedTextArrayLiteral(values: readonly (string | null)[]): string {
+  const encoded = new Map<string | null, string>();
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    let e = encoded.get(v);
+    if (e === undefined) encoded.set(v, (e = element(v)));
+    out += i === 0 ? e : ',' + e;
+  }
+  return out + '}';
+}
+
 /** Replaces every JS array among query parameters by its literal; other values pass through. */
 export function encodeParams(params: readonly unknown[] | undefined): unknown[] {
   if (!params) return [];

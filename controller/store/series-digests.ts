@@ -78,12 +78,6 @@ const DIGESTS_SQL = `
           OFFSET 0) AS s
    GROUP BY branch_id, series_id`;
 
-/** Per series of the branch: its sessions that start after `now`, as a digest. A series without any has no row. */
-export async function readSeriesDigests(sql: Sql, branchId: string, nowMs: number): Promise<SeriesDigest[]> {
-  const rows = await sql.query<SeriesDigest & { branchId: string }>(DIGESTS_SQL, [[branchId], isoFromMs(nowMs)]);
-  return rows.map(({ branchId: _branch, ...d }) => d);
-}
-
 // Both parts of the observation of several branches in one statement (a
 // statement costs this process more than its rows): digest rows, kind 'd',
 // and started sessions, kind 's', each as one JSON object (there are few).

@@ -13,7 +13,8 @@ import { randomUUID } from 'node:crypto';
 import type { SessionChange, UpdatableField } from '../core/plan-types.js';
 import type { DesiredSession, SessionStatus } from '../core/types.js';
 import type { Sql } from './database.js';
-import { chunks, numberLiteral, repeatedTextLiteral, sendOverlapped } from './bulk.js';
+import { chunks, sendOverlapped } from './bulk.js';
+import { toPgArrayLiteral, toRepeatedTextArrayLiteral } from './pg-array.js';
 import { epochMs, isoFromMs } from './instants.js';
 
 export type SkipReason =
@@ -327,19 +328,19 @@ function createParams(part: SessionChange[], now: string): unknown[] {
     if (!c.desired) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
     return c.desired;
   });
-  const text = (field: (d: DesiredSession) => string | null) => repeatedTextLiteral(desired.map(field));
+  const text = (field: (d: DesiredSession) => string | null) => toRepeatedTextArrayLiteral(desired.map(field));
   return [
     `{${desired.map(() => randomUUID()).join(',')}}`, // uuids need no quoting
     text((d) => d.seriesId),
     text((d) => d.branchId),
     text((d) => d.occurrenceKey),
     text((d) => d.title),
-    numberLiteral(desired.map((d) => epochMs(d.startsAt))),
-    numberLiteral(desired.map((d) => epochMs(d.endsAt))),
+    toPgArrayLiteral(desired.map((d) => epochMs(d.startsAt))),
+    toPgArrayLiteral(desired.map((d) => epochMs(d.endsAt))),
     text((d) => d.timezone),
     text((d) => d.instructorId),
     text((d) => d.roomId),
-    numberLiteral(desired.map((d) => d.capacity)),
+    toPgArrayLiteral(desired.map((d) => d.capacity)),
     now,
   ];
 }

@@ -8,8 +8,6 @@ import { OBSERVED_COLUMNS } from './observed-columns.js';
 
 export { writeSessionChanges, describeSkipReason, CreatesCollided, type SessionWriteResult, type SkippedSessionChange, type SkipReason } from './session-writes.js';
 
-const OBSERVED_ORDER = `ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`;
-
 /**
  * The observed sessions of a branch (DESIGN §4.6): every session that starts
  * after `now`, or whose occurrence key is today or later in the branch's zone
@@ -32,7 +30,7 @@ export async function readObservedSessions(
     `SELECT ${OBSERVED_COLUMNS}
        FROM class_sessions
       WHERE branch_id = $1 AND (starts_at > $2::timestamptz OR occurrence_key >= $3) ${onlySeries}
-      ${OBSERVED_ORDER}`,
+      ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`,
     params,
   );
 }

@@ -8,7 +8,8 @@ import { generateBranch } from '../../controller/core/plan-branch.js';
 import { planToJson } from '../../controller/core/render/plan-json.js';
 import { planRun, snapshotInputs } from '../../controller/runtime/plan-run.js';
 import type { Database } from '../../controller/store/database.js';
-import { matchesDigest, readSeriesDigests } from '../../controller/store/series-digests.js';
+import { matchesDigest } from '../../controller/store/series-digests.js';
+import { seriesDigestsOf } from '../helpers/digests.js';
 import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { configSetOf, runBenchmark, type BenchReport } from './bench.js';
 import type { ScenarioContext } from './scenarios.js';
@@ -89,7 +90,7 @@ if (requirePostgres(t)) {
           for (const branch of snapshot.branches) {
             const series = snapshot.series.filter((s) => s.branchId === branch.id);
             const generation = generateBranch({ branch, series, config: ctx.config, now: ctx.now });
-            const digests = await readSeriesDigests(ctx.db, branch.id, ctx.now);
+            const digests = await seriesDigestsOf(ctx.db, branch.id, ctx.now);
             t.equal(digests.length, series.length, `${branch.id}: one digest per series`);
             const mismatched = digests.filter((d) => {
               const o = generation.outcomes.find((x) => x.series.id === d.seriesId);
@@ -157,7 +158,7 @@ if (requirePostgres(t)) {
     const series = snapshot.series.filter((s) => s.id === 'series-06');
     const branch = snapshot.branches.find((b) => b.id === series[0]!.branchId)!;
     const generated = generateBranch({ branch, series, config, now: NOW }).outcomes[0]!;
-    const stored = (await readSeriesDigests(db, branch.id, NOW)).find((d) => d.seriesId === 'series-06')!;
+    const stored = (await seriesDigestsOf(db, branch.id, NOW)).find((d) => d.seriesId === 'series-06')!;
     t.equal(generated.kind, 'generated');
     if (generated.kind === 'generated') t.ok(matchesDigest(generated.generated.sessions, stored), 'quotes, backslash and emoji digest alike in SQL and JS');
   });

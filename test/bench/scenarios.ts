@@ -93,11 +93,9 @@ async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 25);
   const started = performance.now();
-  if (process.env.BENCH_TRACE) process.stderr.write(`bench-trace start ${process.hrtime.bigint() / 1000n}\n`);
   try {
     const value = await fn();
     const ms = performance.now() - started;
-    if (process.env.BENCH_TRACE) process.stderr.write(`bench-trace end ${process.hrtime.bigint() / 1000n}\n`);
     const highWaterAfter = process.resourceUsage().maxRSS * 1024;
     if (highWaterAfter > highWaterBefore) peak = Math.max(peak, highWaterAfter);
     return { value, ms, peakRssMb: peak / 2 ** 20 };

@@ -5,7 +5,8 @@
 // costs a full read, but would make every run slow, so both directions count.
 import t from 'tap';
 import type { DesiredSession } from '../../controller/core/types.js';
-import { matchesDigest, readSeriesDigests } from '../../controller/store/series-digests.js';
+import { matchesDigest } from '../../controller/store/series-digests.js';
+import { seriesDigestsOf } from '../helpers/digests.js';
 import { writeSessionChanges } from '../../controller/store/sessions.js';
 import { DAY, HOUR, NOW, createChange, desired, forEachBackend, seedBranch } from './helpers.js';
 
@@ -84,7 +85,7 @@ forEachBackend(t, cases, async (t, db, c) => {
   await seedBranch(db);
   await db.transaction((tx) => writeSessionChanges(tx, c.stored.map(createChange), NOW - DAY));
   if (c.meanwhile) await db.query(c.meanwhile);
-  const digests = await readSeriesDigests(db, 'downtown', c.now ?? NOW);
+  const digests = await seriesDigestsOf(db, 'downtown', c.now ?? NOW);
   t.equal(digests.length, 1, 'one digest for the one series');
   t.equal(matchesDigest(c.wanted, digests[0]!), c.equal, c.equal ? 'the digests agree' : 'the digests differ');
 });
@@ -93,6 +94,6 @@ t.test('a series whose sessions have all started has no digest', async (t) => {
   forEachBackend(t, [{ name: 'started' }], async (t, db) => {
     await seedBranch(db);
     await db.transaction((tx) => writeSessionChanges(tx, twoSessions().map(createChange), NOW - DAY));
-    t.same(await readSeriesDigests(db, 'downtown', WED + HOUR), []);
+    t.same(await seriesDigestsOf(db, 'downtown', WED + HOUR), []);
   });
 });

@@ -28,7 +28,7 @@ import rrule from 'rrule';
 import type { Options, RRule as RRuleType, Weekday } from 'rrule';
 import type { LocalDate } from '../types.js';
 import { DAY_MS, civilFromEpochDay, epochDayFromCivil, epochDayOf, localDateOfEpochDay, weekdayOfEpochDay } from './local-date.js';
-import type { ByDay, RecurrenceRule } from './rrule-parse.js';
+import { clearParsedRules, type ByDay, type RecurrenceRule } from './rrule-parse.js';
 import { expandDirect, isDirectRule } from './direct-expansion.js';
 import { withScanBudget } from './rrule-scan-budget.js';
 import { floatingMs, wallClockAt } from './zoned-time.js';
@@ -99,7 +99,7 @@ interface WalkedRule {
   options: Partial<Options>;
   optionsKey: string;
 }
-const walkedRules = new WeakMap<RecurrenceRule, Map<string, WalkedRule>>();
+let walkedRules = new WeakMap<RecurrenceRule, Map<string, WalkedRule>>();
 
 function walkedRule(parsed: RecurrenceRule, startDay: number, timezone: string): WalkedRule {
   const start = civilFromEpochDay(startDay);
@@ -116,9 +116,11 @@ function walkedRule(parsed: RecurrenceRule, startDay: number, timezone: string):
   return walked;
 }
 
-/** Empties the memo (benchmarks measure a run that starts without it). */
+/** Empties what generation keeps between runs: expansions, walked rules and parses (benchmarks measure a run that starts without them, as a new process does). */
 export function clearExpansionMemo(): void {
   memo.clear();
+  walkedRules = new WeakMap();
+  clearParsedRules();
 }
 
 /**
