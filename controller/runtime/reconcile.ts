@@ -106,7 +106,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   // An apply that needs no complete plan before writing (no saved plan to
   // compare, no resume to report) plans a branch with nothing observed only
   // when it reaches it, while the branch before is being written: such a
-  // branch removes nothing, so the mass-removal guard still sees every removal
+  // branch removes no session, and the series it will archive are counted
+  // ahead (archivesAhead), so the mass-removal guard still sees every removal
   // of the run before anything is written.
   const deferPlanning = mode === 'apply' && !opts.savedPlan && resumedAfter === null;
   const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning });
