@@ -8,6 +8,7 @@ import { buildApp } from '../server/app.js';
 import { watchConfigDir, type ConfigWatch } from '../runtime/config-watch.js';
 import { createControllerLoop, type ControllerLoop, type StopOutcome } from '../runtime/controller-loop.js';
 import { createControllerRun } from '../runtime/controller-run.js';
+import { checkApplyGuards } from '../runtime/guards.js';
 import type { Logger } from '../runtime/logger.js';
 import { createMetrics, recordConfigProblems, type ControllerMetrics } from '../runtime/metrics.js';
 import type { Database } from '../store/database.js';
@@ -117,6 +118,9 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       loopStatus: () => loop.status(),
       registry: metrics.registry,
       apiToken,
+      checkWriteGuards: async () => {
+        await checkApplyGuards(db, { expectedEnv: o.globals.env, allowApply: o.env.CLASSCTL_ALLOW_APPLY, action: 'reconcile' });
+      },
       logger: log,
       runDeadlineMs: RUN_DEADLINE_INTERVALS * o.intervalMs,
     });

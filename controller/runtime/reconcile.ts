@@ -1,13 +1,14 @@
 // One run: snapshot → plan → guards → apply branch by branch → journal.
 import type { ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
-import { allProblems, countRemovals, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
+import { allProblems, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Problem } from '../core/errors.js';
 import type { Database } from '../store/database.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
-import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.js';
+import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
+import { archivesAhead, removalCounts } from './removal-guard.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, withRetry, type RetryPolicy } from './retry.js';
@@ -26,6 +27,11 @@ export interface ReconcileOptions {
   expectedEnv?: string;
   allowApply?: string;
   allowMassRemoval?: boolean;
+  /**
+   * Apply only: compare `now` with the database clock and refuse a run far
+   * from it (reconcile --apply, apply PLANFILE). Absent: any `now` (simulate, demo, tests).
+   */
+  nowGuard?: { allowSkew: boolean; maxBehindMs?: number };
   /** Test hook: runs after the inputs are snapshotted and the run is journaled, before anything is planned. */
   afterSnapshot?: () => Promise<void>;
   /** Test hook: runs inside each branch transaction before it commits. */
@@ -69,7 +75,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
 
   if (mode === 'apply') {
     try {
-      await checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply });
+      const { environment } = await checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply });
+      if (opts.nowGuard) await checkNowSkew(db, { now, environment, allowSkew: opts.nowGuard.allowSkew, maxBehindMs: opts.nowGuard.maxBehindMs });
     } catch (err) {
       if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
       throw err;
@@ -99,7 +106,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   // An apply that needs no complete plan before writing (no saved plan to
   // compare, no resume to report) plans a branch with nothing observed only
   // when it reaches it, while the branch before is being written: such a
-  // branch removes nothing, so the mass-removal guard still sees every removal
+  // branch removes no session, and the series it will archive are counted
+  // ahead (archivesAhead), so the mass-removal guard still sees every removal
   // of the run before anything is written.
   const deferPlanning = mode === 'apply' && !opts.savedPlan && resumedAfter === null;
   const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning });
@@ -160,7 +168,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   if (mode === 'apply') {
     if (!opts.allowMassRemoval) {
       try {
-        checkMassRemoval(removalCounts(plan, config));
+        const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
+        checkMassRemoval(removalCounts(plan, config, archivesAhead(deferred, snapshot, config, now)));
       } catch (err) {
         return refuseRun(err);
       }
@@ -249,16 +258,6 @@ function convergence(plan: Plan): { seriesConverged: number; seriesChanged: numb
     converged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
   }
   return { seriesConverged: converged, seriesChanged: changed };
-}
-
-function removalCounts(plan: Plan, config: ConfigSet): RemovalCount[] {
-  const counts: RemovalCount[] = [];
-  for (const b of plan.branches) {
-    const resolved = config.resolve(b.branchId);
-    if (!resolved.ok) continue;
-    counts.push({ scope: `branch ${b.branchId}`, removals: countRemovals({ branches: [b] }), limit: resolved.settings.safety.maxRemovalsPerRun });
-  }
-  return counts;
 }
 
 /** Logs each problem of the plan once; `logged` remembers those logged by an earlier call. */

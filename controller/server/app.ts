@@ -27,6 +27,8 @@ export interface AppDeps {
   registry: Registry;
   /** CLASSCTL_API_TOKEN: POST /api/reconcile is disabled without it. */
   apiToken?: string;
+  /** The write guards POST /api/reconcile checks before it queues a run (throws a GUARD_* ClassctlError: 409). */
+  checkWriteGuards?: () => Promise<void>;
   logger?: Logger;
   /** /readyz reports a run in progress for longer than this as stuck (default 50 minutes: 10 × the default interval). */
   runDeadlineMs?: number;
@@ -94,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPlanRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
   registerExplainRoute(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerRunsRoute(app, { db: deps.db });
-  registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken });
+  registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken, checkWriteGuards: deps.checkWriteGuards });
   await app.ready();
   return app;
 }

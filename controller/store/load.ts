@@ -1,12 +1,15 @@
-// `classctl load FILE`: validate every row, then upsert branches and series in
-// one transaction with bulk statements — or, when any row is invalid, write
+// `classctl load FILE`: validate every row, read the rows of the same ids in
+// bulk to show what would change, then upsert branches and series in one
+// transaction with bulk statements — or, when any row is invalid, write
 // nothing at all.
+import { planLoad, type LoadPlan } from '../core/load/load-plan.js';
 import { unknownBranchProblem, validateLoadDocument, type LoadSeries } from '../core/load/validate-load.js';
 import type { Problem } from '../core/errors.js';
 import type { Branch } from '../core/types.js';
 import { chunks } from './bulk.js';
 import type { Database, Sql } from './database.js';
 import { toPgArrayLiteral } from './pg-array.js';
+import { SERIES_COLUMNS, seriesFromRow, type SeriesRow } from './series-sql.js';
 
 export interface LoadResult {
   /** Rows of the file loaded (0 when anything was invalid). */
@@ -76,7 +79,14 @@ async function upsertSeries(tx: Sql, series: LoadSeries[]): Promise<number> {
   return written;
 }
 
-export async function loadInputs(db: Database, doc: unknown): Promise<LoadResult> {
+export interface PreparedLoad {
+  problems: Problem[];
+  /** The file's valid rows (empty when any row is invalid). */
+  rows: { branches: Branch[]; series: LoadSeries[] };
+}
+
+/** Validates the document; a series naming a branch that is not in the file must find it in the database. */
+export async function prepareLoad(db: Sql, doc: unknown): Promise<PreparedLoad> {
   const v = validateLoadDocument(doc);
   const problems = [...v.problems];
   if (v.unresolvedBranchRefs.length > 0) {
@@ -85,13 +95,49 @@ export async function loadInputs(db: Database, doc: unknown): Promise<LoadResult
     const known = new Set(rows.map((r) => r.id));
     for (const ref of v.unresolvedBranchRefs) if (!known.has(ref.branchId)) problems.push(unknownBranchProblem(ref));
   }
+  if (problems.some((p) => p.severity === 'error')) return { problems, rows: { branches: [], series: [] } };
+  return { problems, rows: { branches: v.branches, series: v.series } };
+}
+
+/** The database's rows with the file's ids, read in bulk (one statement per table and chunk). */
+export async function readLoadTargets(db: Sql, rows: PreparedLoad['rows']): Promise<{ branches: Branch[]; series: LoadSeries[] }> {
+  const branches: Branch[] = [];
+  for (const part of chunks(rows.branches.map((b) => b.id))) {
+    branches.push(...(await db.query<Branch>(`SELECT id, coalesce(name, id) AS name, timezone FROM branches WHERE id = ANY($1::text[])`, [part])));
+  }
+  const series: LoadSeries[] = [];
+  for (const part of chunks(rows.series.map((s) => s.id))) {
+    const found = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM class_series AS s WHERE s.id = ANY($1::text[])`, [part]);
+    for (const r of found) {
+      const { version: _version, ...row } = seriesFromRow(r);
+      series.push(row);
+    }
+  }
+  return { branches, series };
+}
+
+/** What loading the document would change; `plan` is null when any row is invalid. */
+export async function planLoadInputs(db: Sql, doc: unknown): Promise<PreparedLoad & { plan: LoadPlan | null }> {
+  const prepared = await prepareLoad(db, doc);
+  if (prepared.problems.some((p) => p.severity === 'error')) return { ...prepared, plan: null };
+  return { ...prepared, plan: planLoad(prepared.rows, await readLoadTargets(db, prepared.rows)) };
+}
+
+/** Upserts the rows in one transaction; returns how many were inserted or actually changed. */
+export async function writeLoad(db: Database, rows: PreparedLoad['rows']): Promise<{ branches: number; series: number }> {
+  return db.transaction(async (tx) => ({
+    // Branches first: the series' foreign keys point at them.
+    branches: await upsertBranches(tx, rows.branches),
+    series: await upsertSeries(tx, rows.series),
+  }));
+}
+
+/** Validate and write, without a plan or guards: for tests and set-up code that own their database. */
+export async function loadInputs(db: Database, doc: unknown): Promise<LoadResult> {
+  const { problems, rows } = await prepareLoad(db, doc);
   if (problems.some((p) => p.severity === 'error')) {
     return { branches: 0, series: 0, problems, written: { branches: 0, series: 0 } };
   }
-  const written = await db.transaction(async (tx) => ({
-    // Branches first: the series' foreign keys point at them.
-    branches: await upsertBranches(tx, v.branches),
-    series: await upsertSeries(tx, v.series),
-  }));
-  return { branches: v.branches.length, series: v.series.length, problems, written };
+  const written = await writeLoad(db, rows);
+  return { branches: rows.branches.length, series: rows.series.length, problems, written };
 }

@@ -66,7 +66,7 @@ export function runClassctl(args: string[], env: Record<string, string> = {}): C
 }
 
 export function reconcileArgs(url: string, extra: string[] = []): string[] {
-  return ['reconcile', '--apply', '--now', NOW_ISO, '--database', url, '--config', CONFIG_DIR, '--output', 'json', ...extra];
+  return ['reconcile', '--apply', '--now', NOW_ISO, '--allow-now-skew', '--database', url, '--config', CONFIG_DIR, '--output', 'json', ...extra];
 }
 
 export async function advisoryLocks(db: Database): Promise<number> {

@@ -21,10 +21,10 @@ if (requirePostgres(t)) {
     const saved = JSON.parse(readFileSync(planFile, 'utf8'));
     t.equal((await db.query(`SELECT count(*)::int AS n FROM class_sessions`))[0]!.n, 0, 'a plan writes nothing');
 
-    const applied = await cli('apply', planFile);
+    const applied = await cli('apply', planFile, '--allow-now-skew');
     t.equal(applied.code, 0, applied.err);
     t.equal((await db.query(`SELECT count(*)::int AS n FROM class_sessions`))[0]!.n, saved.summary.create);
-    const again = await cli('apply', planFile);
+    const again = await cli('apply', planFile, '--allow-now-skew');
     t.equal(again.code, 3, 'applying the same plan twice is refused as stale');
     t.match(again.err, /stale plan/);
 

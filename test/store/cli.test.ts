@@ -66,10 +66,16 @@ async function scenario(t: Test, env: NodeJS.ProcessEnv, dir: string, migratedOn
   const empty = JSON.parse((await classctl(env, 'snapshot', '--output', 'json')).out) as Snapshot;
   t.strictSame(empty, { branches: [], series: [], sessions: [], archivedSeries: [] }, 'nothing was written');
 
-  const l = await classctl(env, 'load', DEMO);
+  const p = await classctl(env, 'load', DEMO);
+  t.equal(p.code, 0, p.err);
+  t.match(p.out, /Branches: 3 to add, 0 to change, 0 unchanged\. Series: 12 to add, 0 to change, 0 unchanged\./, 'load plans by default');
+  t.match(p.out, /Nothing was written\. Run `classctl load .* --apply`/);
+  t.strictSame(JSON.parse((await classctl(env, 'snapshot', '--output', 'json')).out), empty, 'the plan wrote nothing');
+  const l = await classctl(env, 'load', DEMO, '--apply');
   t.equal(l.code, 0, l.err);
   t.match(l.out, /Loaded 3 branches \(3 written\) and 12 series \(12 written\)/);
-  const l2 = await classctl(env, 'load', DEMO);
+  const l2 = await classctl(env, 'load', DEMO, '--apply');
+  t.match(l2.out, /Branches: 0 to add, 0 to change, 3 unchanged\. Series: 0 to add, 0 to change, 12 unchanged\./);
   t.match(l2.out, /Loaded 3 branches \(0 written\) and 12 series \(0 written\)/, 'loading again writes nothing');
 
   const s1 = await classctl(env, 'snapshot', '--output', 'json');

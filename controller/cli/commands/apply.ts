@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ClassctlError } from '../../core/errors.js';
 import { planToJson } from '../../core/render/plan-json.js';
 import { renderPlanText } from '../../core/render/plan-text.js';
+import { SAVED_PLAN_MAX_AGE_MS } from '../../runtime/guards.js';
 import { reconcile } from '../../runtime/reconcile.js';
 import { parseSavedPlan } from '../../runtime/saved-plan.js';
 import type { CliContext } from '../context.js';
@@ -15,9 +16,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Apply a saved plan exactly (from `reconcile --plan --out FILE`), or refuse it as stale (exit 3).')
     .argument('<planfile>', 'the saved plan JSON')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
+    .option('--allow-now-skew', "apply a plan whose now is ahead of the database clock or older than a day (never on a production database)")
     .option('--output <format>', 'text | json', 'text')
     .action(
-      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; output: string }, cmd: Command) => {
+      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string }, cmd: Command) => {
         let raw: unknown;
         try {
           raw = JSON.parse(await readFile(file, 'utf8'));
@@ -39,6 +41,8 @@ export function register(program: Command, ctx: CliContext): void {
             expectedEnv: g.env,
             allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
             allowMassRemoval: opts.allowMassRemoval === true,
+            // A plan reviewed for a while stays applicable (checkNothingStarted refuses one that touches a started session).
+            nowGuard: { allowSkew: opts.allowNowSkew === true, maxBehindMs: SAVED_PLAN_MAX_AGE_MS },
           });
           if (result.refusal) {
             ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);

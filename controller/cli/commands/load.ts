@@ -1,11 +1,15 @@
-// `classctl load FILE`: upsert branches and series from a YAML or JSON file
-// (DESIGN §6 shape; a snapshot file loads too). Every problem is listed and
-// nothing is written when any row is invalid (exit 2).
+// `classctl load FILE [--plan|--apply]`: upsert branches and series from a
+// YAML or JSON file (a snapshot file loads too). Like `reconcile`, it shows
+// what would change by default and writes only with --apply, after the same
+// guards as an apply. Every problem is listed and nothing is written when any
+// row is invalid (exit 2).
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import type { Problem } from '../../core/errors.js';
-import { loadInputs } from '../../store/load.js';
+import { ClassctlError, type Problem } from '../../core/errors.js';
+import { isEmptyLoadPlan, renderLoadPlanText } from '../../core/load/load-plan.js';
+import { checkApplyGuards } from '../../runtime/guards.js';
+import { planLoadInputs, writeLoad } from '../../store/load.js';
 import { withDatabase } from '../../store/with-database.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -31,9 +35,13 @@ function problemLine(file: string, p: Problem): string {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('load <file>')
-    .description('Upsert branches and series from a YAML or JSON file; nothing is written if any row is invalid.')
+    .description('Show (default) or, with --apply, upsert the branches and series of a YAML or JSON file; nothing is written if any row is invalid.')
+    .option('--plan', 'show what would be added and changed (default)')
+    .option('--apply', 'write it (guarded like reconcile --apply)')
+    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
     .action(
-      ctx.action(async (file: string, _opts: unknown, cmd: Command) => {
+      ctx.action(async (file: string, opts: { plan?: boolean; apply?: boolean; output: 'text' | 'json' }, cmd: Command) => {
+        if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         let text: string;
         try {
           text = await readFile(file, 'utf8');
@@ -48,17 +56,29 @@ export function register(program: Command, ctx: CliContext): void {
         }
         const g = ctx.globals(cmd);
         return withDatabase({ url: g.database }, async (db) => {
-          const result = await loadInputs(db, parsed.doc);
-          const errors = result.problems.filter((p) => p.severity === 'error');
-          for (const p of result.problems) ctx.io.stderr.write(problemLine(file, p));
-          if (errors.length > 0) {
+          // An apply passes the guards before anything else, as reconcile --apply does.
+          if (opts.apply) await checkApplyGuards(db, { expectedEnv: g.env, allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY, action: `load ${file}` });
+          const { problems, rows, plan } = await planLoadInputs(db, parsed.doc);
+          const errors = problems.filter((p) => p.severity === 'error');
+          for (const p of problems) ctx.io.stderr.write(problemLine(file, p));
+          if (errors.length > 0 || !plan) {
             ctx.io.stderr.write(`${errors.length} problem${errors.length > 1 ? 's' : ''} in ${file}. Nothing was written.\n`);
             return ExitCode.USAGE_OR_INVALID_CONFIG;
           }
-          ctx.logger(cmd).info({ database: db.describe(), file, ...result, problems: undefined }, 'inputs loaded');
+          const written = opts.apply && !isEmptyLoadPlan(plan) ? await writeLoad(db, rows) : { branches: 0, series: 0 };
+          if (opts.apply) ctx.logger(cmd).info({ database: db.describe(), file, branches: rows.branches.length, series: rows.series.length, written }, 'Inputs loaded.');
+          if (opts.output === 'json') {
+            ctx.write(JSON.stringify({ file, database: db.describe(), applied: opts.apply === true, ...plan, written }, null, 2) + '\n');
+            return ExitCode.OK;
+          }
+          ctx.write(`Load plan for ${file} into ${db.describe()}:\n${renderLoadPlanText(plan)}`);
+          if (!opts.apply) {
+            ctx.write(isEmptyLoadPlan(plan) ? 'No changes.\n' : `Nothing was written. Run \`classctl load ${file} --apply\` to write it.\n`);
+            return ExitCode.OK;
+          }
           ctx.write(
-            `Loaded ${result.branches} branch${result.branches === 1 ? '' : 'es'} (${result.written.branches} written) ` +
-              `and ${result.series} series (${result.written.series} written) from ${file} into ${db.describe()}.\n`,
+            `Loaded ${rows.branches.length} branch${rows.branches.length === 1 ? '' : 'es'} (${written.branches} written) ` +
+              `and ${rows.series.length} series (${written.series} written) from ${file} into ${db.describe()}.\n`,
           );
           return ExitCode.OK;
         });

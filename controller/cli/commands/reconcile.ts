@@ -21,10 +21,11 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
     .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
+    .option('--allow-now-skew', 'apply with a --now more than 5 minutes from the database clock (never on a production database)')
     .option('--pushgateway <url>', 'push this run\'s metrics (push-add) to a Prometheus Pushgateway')
     .option('--pushgateway-job <name>', 'job name for --pushgateway', 'classctl-reconcile')
     .action(
-      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; allowMassRemoval?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
@@ -44,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
               expectedEnv: g.env,
               allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
               allowMassRemoval: opts.allowMassRemoval === true,
+              nowGuard: { allowSkew: opts.allowNowSkew === true },
               ...faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
             });
           } catch (err) {

@@ -75,6 +75,8 @@ export type MergeCheck = { ok: true; merged: MergedSettings } | { ok: false; pro
  * document's nulls that broke the result.
  */
 export function mergeAndCheck(below: MergedSettings, document: ConfigDocument, layersText: string): MergeCheck {
+  const misplaced = branchOnlySettings(document);
+  if (misplaced.length > 0) return { ok: false, problems: misplaced };
   const merged = mergeLayer(below, document);
   const errors = resolvedSchemaErrors(merged.settings);
   if (errors.length === 0) return { ok: true, merged };
@@ -97,4 +99,28 @@ export function mergeAndCheck(below: MergedSettings, document: ConfigDocument, l
       message: isBase || f.message.includes('merged settings') ? f.message : `In the merged settings of ${describeScope(document.scope)} (${layersText}): ${f.message}`,
     })),
   };
+}
+
+/**
+ * Settings that hold for a branch or the whole run and mean nothing for one
+ * series: `safety.maxRemovalsPerRun` limits what a run removes per branch and
+ * in total. Set on a series document it would be silently ignored, so it is an
+ * error instead.
+ */
+const BRANCH_ONLY_SETTINGS = ['safety'] as const;
+
+export function branchOnlySettings(document: ConfigDocument): Problem[] {
+  if (document.scope.kind !== 'series') return [];
+  const seriesId = document.scope.id;
+  return BRANCH_ONLY_SETTINGS.filter((field) => Object.hasOwn(document.settings, field)).map((field) => ({
+    code: 'CONFIG_SCOPE_FIELD',
+    scope: scopeLabel(document.scope),
+    document: document.name,
+    origin: document.origin,
+    pointer: `/spec/settings/${field}`,
+    severity: 'error',
+    message:
+      `"${field}" cannot be set for a single series: safety.maxRemovalsPerRun limits a branch and the whole run. ` +
+      `Move it to the branch's document or the base, or remove it; series "${seriesId}" is not reconciled until then.`,
+  }));
 }

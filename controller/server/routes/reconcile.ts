@@ -6,6 +6,8 @@ import { HttpError, HttpErrorCodes } from '../http-errors.js';
 export interface ReconcileRouteDeps {
   trigger: (reason: TriggerReason) => boolean;
   apiToken?: string;
+  /** The write guards of the run it would queue (environment stamp, production flag): a refusal is answered now, 409, instead of a 202 for a run that writes nothing. */
+  checkWriteGuards?: () => Promise<void>;
 }
 
 export function registerReconcileRoute(app: FastifyInstance, deps: ReconcileRouteDeps): void {
@@ -25,6 +27,7 @@ export function registerReconcileRoute(app: FastifyInstance, deps: ReconcileRout
       },
     },
     async (_request, reply) => {
+      if (deps.checkWriteGuards) await deps.checkWriteGuards();
       if (!deps.trigger('api')) {
         throw new HttpError(503, HttpErrorCodes.SHUTTING_DOWN, 'The server is shutting down and takes no more runs; send it to another replica.');
       }

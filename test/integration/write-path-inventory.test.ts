@@ -1,0 +1,143 @@
+// Every command and endpoint that can write, against a production-stamped
+// PostgreSQL database: without CLASSCTL_ALLOW_APPLY, and with a mismatched
+// --env, each is refused (exit 3 / HTTP 409) and the database stays
+// byte-identical — every row of every table (updated_at included) and every
+// sequence. The CLI's registered commands and the server's non-GET routes are
+// enumerated: one that is in neither the write-path table nor the read-only
+// list fails this test, so a new write path cannot be added without its row.
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Registry } from 'prom-client';
+import { buildProgram } from '../../controller/cli/main.js';
+import { startController } from '../../controller/cli/serve-controller.js';
+import { buildApp } from '../../controller/server/app.js';
+import { databaseClock } from '../../controller/runtime/guards.js';
+import { reconcile } from '../../controller/runtime/reconcile.js';
+import type { Database } from '../../controller/store/database.js';
+import { setSetting } from '../../controller/store/settings.js';
+import { runClassctlInProcess } from '../helpers/cli.js';
+import { requirePostgres } from '../helpers/db.js';
+import { baseConfig, silentLogger } from '../helpers/fixtures.js';
+import { CONFIG_DIR, DEMO_FILE, demoDatabase } from '../faults/harness.js';
+import type { GlobalOptions } from '../../controller/cli/context.js';
+
+/** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
+const READ_ONLY_COMMANDS = new Set(['doctor', 'env show', 'explain', 'runs', 'snapshot', 'validate']);
+/** Non-GET routes that never write. */
+const READ_ONLY_ROUTES = new Set<string>();
+
+interface Ctx {
+  url: string;
+  planFile: string;
+  loadFile: string;
+}
+
+/** One row per write path: the arguments that make it write. */
+const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
+  load: (c) => ['load', c.loadFile, '--apply'],
+  demo: (c) => ['--database', c.url, 'demo', '--file', DEMO_FILE],
+  reconcile: () => ['reconcile', '--apply'],
+  apply: (c) => ['apply', c.planFile],
+  simulate: () => ['simulate', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
+  'env set': () => ['env', 'set', 'staging'],
+  migrate: () => ['migrate'],
+};
+/** Write paths that are not one-shot CLI commands: the server's runs and its API. */
+const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile']);
+
+const VARIANTS: Array<{ name: string; env: NodeJS.ProcessEnv; args: string[] }> = [
+  { name: 'production without CLASSCTL_ALLOW_APPLY', env: {}, args: [] },
+  { name: '--env differing from the stamp (even with CLASSCTL_ALLOW_APPLY)', env: { CLASSCTL_ALLOW_APPLY: 'true' }, args: ['--env', 'staging'] },
+];
+
+function cliCommandNames(): string[] {
+  const program = buildProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {} }, () => {});
+  return program.commands.flatMap((c) => (c.commands.length > 0 ? c.commands.map((s) => `${c.name()} ${s.name()}`) : [c.name()]));
+}
+
+async function nonGetRoutes(db: Database): Promise<string[]> {
+  const app = await buildApp({ db, loadConfig: async () => baseConfig(), clock: () => 0, trigger: () => true, registry: new Registry() });
+  const printed = app.printRoutes({ commonPrefix: false });
+  await app.close();
+  const routes: string[] = [];
+  for (const m of printed.matchAll(/(\/\S*) \(([^)]+)\)/g)) {
+    for (const method of m[2]!.split(',').map((s) => s.trim())) if (method !== 'GET' && method !== 'HEAD') routes.push(`${method} ${m[1]}`);
+  }
+  return routes;
+}
+
+/** Every row of every table of the public schema, and every sequence, as text in a stable order. */
+async function dump(db: Database): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  const tables = await db.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
+  for (const { name } of tables) {
+    const rows = await db.query<{ r: string }>(`SELECT to_jsonb(x)::text AS r FROM public."${name}" AS x ORDER BY 1`);
+    out[name] = rows.map((r) => r.r);
+  }
+  const sequences = await db.query<{ name: string }>(`SELECT sequence_name AS name FROM information_schema.sequences WHERE sequence_schema = 'public' ORDER BY 1`);
+  for (const { name } of sequences) {
+    const rows = await db.query<{ r: string }>(`SELECT last_value::text || '/' || is_called::text AS r FROM public."${name}"`);
+    out[`sequence ${name}`] = rows.map((r) => r.r);
+  }
+  return out;
+}
+
+if (requirePostgres(t)) {
+  t.test('write-path inventory', async (t) => {
+    const { url, db } = await demoDatabase(t);
+    // Sessions and a journal row, so updated_at and the run sequence are there to be disturbed.
+    const now = await databaseClock(db);
+    const first = await reconcile({ db, config: baseConfig(), logger: silentLogger(), now, clock: () => now, mode: 'apply' });
+    t.equal(first.exitCode, 0);
+    await setSetting(db, 'environment', 'production');
+    const dir = mkdtempSync(join(tmpdir(), 'classctl-inventory-'));
+    const ctx: Ctx = { url, planFile: join(dir, 'plan.json'), loadFile: join(dir, 'load.json') };
+    writeFileSync(ctx.loadFile, JSON.stringify({ branches: [{ id: 'downtown', name: 'Renamed', timezone: 'America/New_York' }], series: [] }));
+    const planned = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, 'reconcile', '--out', ctx.planFile);
+    t.equal(planned.code, 0, 'planning is allowed on production');
+    const before = await dump(db);
+    t.ok(before.class_sessions!.length > 0 && before.reconcile_runs!.length > 0);
+
+    t.test('every registered command and non-GET route is classified', async (t) => {
+      const classified = new Set([...Object.keys(CLI_WRITE_PATHS), ...SERVER_WRITE_PATHS, ...READ_ONLY_COMMANDS, ...READ_ONLY_ROUTES]);
+      for (const name of cliCommandNames()) t.ok(classified.has(name), `command "${name}" is in the write-path table or the read-only list`);
+      for (const route of await nonGetRoutes(db)) t.ok(classified.has(route), `route "${route}" is in the write-path table or the read-only list`);
+    });
+
+    for (const variant of VARIANTS) {
+      for (const [name, args] of Object.entries(CLI_WRITE_PATHS)) {
+        t.test(`${name}: ${variant.name} is refused (exit 3) and writes nothing`, async (t) => {
+          const r = await runClassctlInProcess({ ...variant.env }, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, ...variant.args, ...args(ctx));
+          t.equal(r.code, 3, r.err || r.out);
+          t.same(await dump(db), before, 'the database is byte-identical');
+        });
+      }
+
+      t.test(`serve and POST /api/reconcile: ${variant.name} are refused (409) and write nothing`, async (t) => {
+        const globals: GlobalOptions = { database: url, config: CONFIG_DIR, configSource: 'files', env: variant.args[1], logLevel: 'silent' };
+        const controller = await startController({
+          globals,
+          env: { ...variant.env, CLASSCTL_API_TOKEN: 'inventory-token' },
+          logger: silentLogger(),
+          port: 0,
+          host: '127.0.0.1',
+          intervalMs: 3_600_000,
+          allowMassRemoval: false,
+        });
+        try {
+          await controller.loop.whenIdle(); // the run at start: refused by the guards
+          const res = await fetch(`${controller.url}/api/reconcile`, { method: 'POST', headers: { authorization: 'Bearer inventory-token' } });
+          t.equal(res.status, 409, 'the API refuses with the guard status');
+          t.match(await res.json(), { code: /^GUARD_/ });
+          await controller.loop.whenIdle();
+        } finally {
+          await controller.shutdown(10_000);
+        }
+        t.same(await dump(db), before, 'the database is byte-identical');
+      });
+    }
+  });
+}
