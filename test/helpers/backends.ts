@@ -35,8 +35,11 @@ export async function openTestDatabase(t: Test, backend: BackendName): Promise<D
 
 const shared = new Map<BackendName, Promise<Database>>();
 
-/** This test file's database on `backend`, opened on first use and closed (dropped) after the file's last test. */
-function sharedDatabase(backend: BackendName): Promise<Database> {
+/**
+ * This test file's database on `backend`, opened on first use and closed (and
+ * dropped) after the file's last test. Empty it (emptyTables) before each case.
+ */
+export function sharedTestDatabase(backend: BackendName): Promise<Database> {
   let db = shared.get(backend);
   if (!db) {
     db = openTestDatabase(tap, backend);
@@ -69,7 +72,7 @@ export function eachBackend(t: Test, name: string, body: (t: Test, db: Database,
   for (const backend of ['pglite', 'postgres'] as const) {
     t.test(`${name} [${backend}]`, async (t) => {
       if (backend === 'postgres' && !requirePostgres(t)) return;
-      const db = await sharedDatabase(backend);
+      const db = await sharedTestDatabase(backend);
       await emptyTables(db);
       await body(t, db, backend);
     });
