@@ -9,23 +9,27 @@
 # ---- build: compile TypeScript to dist/ ------------------------------------
 FROM node:20-slim AS build
 WORKDIR /app
+# patches/ before `npm ci`: its postinstall (patch-package --error-on-fail)
+# patches postgres.js, and fails the build when a patch does not apply.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY controller ./controller
 COPY schemas ./schemas
-# tsc also emits the imported schemas/*.json into dist/schemas. The migration
-# SQL files are read at run time from ./migrations next to the compiled
-# dist/controller/store/migrate.js, and tsc does not copy them.
-RUN npx tsc -p tsconfig.json \
- && mkdir -p dist/controller/store/migrations \
- && cp controller/store/migrations/*.sql dist/controller/store/migrations/
+# `npm run build`: tsc (it also emits the imported schemas/*.json into
+# dist/schemas), then the migration SQL files, which are read at run time from
+# ./migrations next to the compiled dist/controller/store/migrate.js.
+RUN npm run build
 
 # ---- runtime ------------------------------------------------------------------
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
+# The same patches again: this stage installs its own node_modules, and an
+# unpatched postgres.js can crash the process when a connection is killed.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force \
  && groupadd --system --gid 10001 classctl \

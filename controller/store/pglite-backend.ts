@@ -32,7 +32,18 @@ function wrap(q: Queryable): ScriptSql {
   };
 }
 
-export async function openPglite(dataDir: string): Promise<DatabaseWithScripts> {
+/** An embedded database that can also be copied: tests migrate one, then open copies of it. */
+export interface EmbeddedDatabase extends DatabaseWithScripts {
+  /** The data directory as an uncompressed tarball, for `openPglite('memory://', { loadDataDir })`. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export interface OpenPgliteOptions {
+  /** Start from this data directory (from `dumpDataDir()`) instead of an empty one. */
+  loadDataDir?: Blob;
+}
+
+export async function openPglite(dataDir: string, opts: OpenPgliteOptions = {}): Promise<EmbeddedDatabase> {
   const inMemory = dataDir.startsWith('memory://');
   const location = inMemory ? dataDir : resolve(dataDir);
   let release = () => {};
@@ -42,7 +53,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseWithScripts> 
   }
   let pg: PGlite;
   try {
-    pg = await PGlite.create(location, { parsers });
+    pg = await PGlite.create(location, { parsers, loadDataDir: opts.loadDataDir });
   } catch (err) {
     release();
     throw err;
@@ -70,6 +81,9 @@ export async function openPglite(dataDir: string): Promise<DatabaseWithScripts> 
     },
     describe() {
       return describeEmbedded(location);
+    },
+    dumpDataDir() {
+      return pg.dumpDataDir('none');
     },
   };
 }

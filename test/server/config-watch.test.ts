@@ -1,5 +1,6 @@
 // The config directory watch: real files, a hand-fired debounce timer.
-import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync, renameSync, watch as watchDirectory } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -8,14 +9,24 @@ import { createLogger } from '../../controller/runtime/logger.js';
 import { silentLogger } from '../helpers/fixtures.js';
 import { FakeTimers } from './helpers.js';
 
-/** Waits (polling, at most `ms`) until `cond` holds: file events arrive asynchronously. */
-async function eventually(cond: () => boolean, ms = 5_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
+/**
+ * Runs `edit`, then writes a marker file and resolves once a second watcher of
+ * `dir` has seen the marker. The kernel queues a directory's events in order,
+ * and Node hands each event to every watcher of that directory in the same
+ * turn, so by then the watcher under test has been given every event of the
+ * edit: what it did not do by now, it will not do. No sleeping.
+ */
+async function afterEvents(dir: string, edit: () => void): Promise<void> {
+  const marker = `.events-seen-${randomUUID()}`;
+  await new Promise<void>((resolve) => {
+    const witness = watchDirectory(dir, (_event, name) => {
+      if (name !== marker) return;
+      witness.close();
+      resolve();
+    });
+    edit();
+    writeFileSync(join(dir, marker), '');
+  });
 }
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
@@ -39,11 +50,11 @@ for (const row of edits) {
     const watch = watchConfigDir({ dir, onChange: () => changes++, logger: silentLogger(), debounceMs: 250, timers });
     t.ok(watch, 'watching');
     t.teardown(() => watch?.close());
-    row.edit(dir);
-    t.ok(await eventually(() => timers.pending().length > 0), 'the events start the debounce timer');
+    await afterEvents(dir, () => row.edit(dir));
+    t.ok(timers.all.length > 0, 'the events start the debounce timer');
     t.equal(changes, 0, 'nothing before the debounce ends');
     t.ok(timers.all.every((x) => x.ms === 250));
-    t.equal(timers.pending().length, 1, 'a burst of events leaves one pending timer');
+    t.equal(timers.pending().length, 1, 'the whole burst (edit and marker) leaves one pending timer');
     timers.fire(timers.pending()[0]!);
     t.equal(changes, 1, 'one callback for the burst');
   });
@@ -54,13 +65,13 @@ t.test('after close, changes call nothing', async (t) => {
   const timers = new FakeTimers();
   let changes = 0;
   const watch = watchConfigDir({ dir, onChange: () => changes++, logger: silentLogger(), debounceMs: 250, timers })!;
-  writeFileSync(join(dir, 'a.yaml'), 'x');
-  t.ok(await eventually(() => timers.pending().length > 0));
+  await afterEvents(dir, () => writeFileSync(join(dir, 'a.yaml'), 'x'));
+  t.equal(timers.pending().length, 1, 'a change before close starts the debounce');
   watch.close();
   t.equal(timers.pending().length, 0, 'the pending debounce is cancelled');
-  writeFileSync(join(dir, 'b.yaml'), 'x');
-  await new Promise((r) => setTimeout(r, 100));
-  t.equal(timers.pending().length, 0);
+  const timersAtClose = timers.all.length;
+  await afterEvents(dir, () => writeFileSync(join(dir, 'b.yaml'), 'x'));
+  t.equal(timers.all.length, timersAtClose, 'a change after close starts no timer');
   t.equal(changes, 0);
 });
 

@@ -6,9 +6,9 @@ import type { ConfigSet } from '../../controller/core/config/config-set.js';
 import type { LoopTimers } from '../../controller/runtime/controller-loop.js';
 import { createMetrics, type ControllerMetrics } from '../../controller/runtime/metrics.js';
 import { buildApp, type AppDeps } from '../../controller/server/app.js';
-import { openDatabase, type Database } from '../../controller/store/database.js';
+import type { Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
-import { migrate } from '../../controller/store/migrate.js';
+import { openMigratedPglite } from '../helpers/backends.js';
 import { baseConfig } from '../helpers/fixtures.js';
 
 /** Wednesday 2026-11-25, 10:00 in New York (15:00 UTC): today's 09:00 class has started. */
@@ -25,9 +25,7 @@ export const DEMO_INPUTS = {
 export const DEMO_SESSIONS_AT_NOW = 6;
 
 export async function embeddedDatabase(t: Test, opts: { withInputs?: boolean } = {}): Promise<Database> {
-  const db = await openDatabase({ dataDir: 'memory://' });
-  t.teardown(() => db.close());
-  await migrate(db);
+  const db = await openMigratedPglite(t);
   if (opts.withInputs !== false) {
     const r = await loadInputs(db, DEMO_INPUTS);
     if (r.problems.length) throw new Error(JSON.stringify(r.problems));

@@ -14,6 +14,7 @@ import type { ReconcileResult } from '../../controller/runtime/reconcile.js';
 import { setSetting } from '../../controller/store/settings.js';
 import { BASE_SETTINGS, baseConfig, configOf, doc, silentLogger } from '../helpers/fixtures.js';
 import { NOW, embeddedDatabase, promtoolCheck, sample, testApp } from './helpers.js';
+import { toolMissing } from '../helpers/tools.js';
 
 async function scrape(t: Test, app: Awaited<ReturnType<typeof testApp>>['app']): Promise<string> {
   const res = await app.inject({ method: 'GET', url: '/metrics' });
@@ -23,10 +24,7 @@ async function scrape(t: Test, app: Awaited<ReturnType<typeof testApp>>['app']):
 
 function assertPromtoolAccepts(t: Test, text: string): void {
   const check = promtoolCheck(text);
-  if (check.missing) {
-    t.fail('promtool is not installed: apt-get install prometheus (CI installs it)');
-    return;
-  }
+  if (check.missing) return toolMissing(t, 'promtool', 'promtool check metrics', 'apt-get install prometheus');
   t.equal(check.status, 0, `promtool check metrics accepts the exposition${check.output ? `: ${check.output}` : ''}`);
 }
 
@@ -185,7 +183,7 @@ t.test('the alert rules in docs/observability.md pass `promtool check rules` and
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'rules.yml'), rules!);
   const r = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return t.fail('promtool is not installed');
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return toolMissing(t, 'promtool', 'promtool check rules', 'apt-get install prometheus');
   t.equal(r.status, 0, `${r.stdout}${r.stderr}`);
   const exposed = await createMetrics().registry.metrics();
   for (const name of new Set(rules!.match(/classctl_[a-z_]+/g) ?? [])) {

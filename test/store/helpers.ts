@@ -1,11 +1,12 @@
 // Store tests: one table of cases, run against PGlite (in memory) always and
 // against PostgreSQL when DATABASE_URL is set. One database per backend per
-// file (PGlite takes seconds to start); every case starts from empty tables.
+// file, shared with eachBackend (PGlite takes seconds to start); every case
+// starts from empty tables.
 import type { Test } from 'tap';
 import type { Database, Sql } from '../../controller/store/database.js';
 import type { DesiredSession } from '../../controller/core/types.js';
 import type { SessionChange } from '../../controller/core/plan-types.js';
-import { openTestDatabase, type BackendName } from '../helpers/backends.js';
+import { emptyTables, sharedTestDatabase, type BackendName } from '../helpers/backends.js';
 import { requirePostgres } from '../helpers/db.js';
 
 export const BACKENDS: BackendName[] = ['pglite', 'postgres'];
@@ -19,10 +20,10 @@ export function forEachBackend<C extends { name: string }>(
   for (const backend of BACKENDS) {
     t.test(backend, async (t) => {
       if (backend === 'postgres' && !requirePostgres(t)) return;
-      const db = await openTestDatabase(t, backend);
+      const db = await sharedTestDatabase(backend);
       for (const c of cases) {
         await t.test(c.name, async (t) => {
-          await resetTables(db);
+          await emptyTables(db);
           await run(t, db, c);
         });
       }
