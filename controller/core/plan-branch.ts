@@ -5,9 +5,10 @@ import { diffSessions } from './diff-sessions.js';
 import { findDoubleBookings } from './double-booking.js';
 import type { Problem } from './errors.js';
 import { desiredSessions, type GenerationResult } from './generation/desired-sessions.js';
-import { addDays, localDateAt } from './generation/local-date.js';
-import { isValidTimeZone } from './generation/series-validation.js';
-import type { BranchPlan, Change, KeptSession, PlanWarning } from './plan-types.js';
+import { addDays, epochDayOf, localDateAt } from './generation/local-date.js';
+import { isValidTimeZone, parseStartTime } from './generation/series-validation.js';
+import { floatingMs, wallClockToInstant } from './generation/zoned-time.js';
+import type { BranchPlan, Change, KeptSession, PlanWarning, SkippedByDst } from './plan-types.js';
 import type { Branch, ClassSeries, DesiredSession, LocalDate, ObservedSession, ResolvedSettings } from './types.js';
 
 export interface BranchPlanInput {
@@ -77,6 +78,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     changes: [],
     kept: [],
     skippedSeries: [],
+    skippedByDst: [],
     problems: [],
     warnings: [],
   };
@@ -115,6 +117,10 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     }
     for (const p of generated.problems) {
       if (p.severity === 'warning') plan.warnings.push({ code: 'SERIES_EXPANSION_CAP', branchId: branch.id, message: p.message, details: { seriesId: series.id } });
+    }
+    for (const key of generated.skippedByDst) {
+      const skipped = skippedOccurrence(series, branch, key, plan.today, now);
+      if (skipped) plan.skippedByDst.push(skipped);
     }
     let skippedByDst: Set<string> | undefined; // built on the first removal, if any
     const settledUpTo = input.settledUpTo?.get(series.id);
@@ -218,6 +224,27 @@ function whyNotDesired(
   if (skippedByDst.has(key)) return 'the start time does not exist that day (DST gap, dst.nonexistentTime: skip)';
   if (window !== null && key > window.to) return 'beyond the generation horizon';
   return 'the recurrence rule no longer produces this date';
+}
+
+/**
+ * The plan's record of an occurrence skipped for a DST gap, or null when that
+ * gap is already behind `now` today (a session then would be history anyway,
+ * so naming it again at every run of the day says nothing).
+ */
+function skippedOccurrence(series: ClassSeries, branch: Branch, key: LocalDate, today: LocalDate, now: number): SkippedByDst | null {
+  if (key === today) {
+    const minutes = parseStartTime(series.startTime) ?? 0;
+    const shifted = wallClockToInstant(branch.timezone, floatingMs(epochDayOf(key), minutes), { nonexistentTime: 'shiftForward', ambiguousTime: 'earlier' });
+    if (shifted <= now) return null;
+  }
+  return {
+    seriesId: series.id,
+    branchId: branch.id,
+    occurrenceKey: key,
+    localTime: series.startTime,
+    timezone: branch.timezone,
+    rule: 'dst.nonexistentTime: skip',
+  };
 }
 
 function groupBySeries(sessions: ObservedSession[]): Map<string, ObservedSession[]> {

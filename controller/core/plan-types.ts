@@ -63,6 +63,22 @@ export interface KeptSession {
   reason: 'detached' | 'removal-keep';
 }
 
+/**
+ * An occurrence the rule produces in the window but that gets no session,
+ * because its start time does not exist that day (a spring-forward gap) and
+ * the branch's `dst.nonexistentTime` is `skip`.
+ */
+export interface SkippedByDst {
+  seriesId: string;
+  branchId: string;
+  occurrenceKey: LocalDate;
+  /** The local start time that does not exist that day, `HH:MM`. */
+  localTime: string;
+  timezone: string;
+  /** The setting that decided it. */
+  rule: 'dst.nonexistentTime: skip';
+}
+
 export interface PlanWarning {
   code: 'ROOM_DOUBLE_BOOKED' | 'INSTRUCTOR_DOUBLE_BOOKED' | 'SERIES_EXPANSION_CAP' | 'UNKNOWN_TARGET';
   branchId?: string;
@@ -81,6 +97,8 @@ export interface BranchPlan {
   kept: KeptSession[];
   /** Series left out of this branch's plan (invalid inputs, disabled). */
   skippedSeries: Array<{ seriesId: string; reason: 'disabled' | 'invalid' }>;
+  /** Occurrences not generated because their start time does not exist (DST gap, `skip`), by series and key. */
+  skippedByDst: SkippedByDst[];
   problems: Problem[];
   warnings: PlanWarning[];
 }

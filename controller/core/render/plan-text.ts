@@ -1,7 +1,8 @@
 // Terraform-style text rendering of a plan: grouped by branch and series, one
-// line per change, then the totals line.
+// line per change (and per occurrence the plan names without changing it:
+// skipped for a DST gap), then the totals line.
 import type { PlanJson, PlanJsonChange } from './plan-json.js';
-import type { SessionView } from '../plan-types.js';
+import type { SessionView, SkippedByDst } from '../plan-types.js';
 import { formatLocal } from './local-time.js';
 
 const SYMBOL: Record<PlanJsonChange['action'], string> = {
@@ -21,18 +22,34 @@ export function renderPlanText(plan: PlanJson, opts: { applied?: boolean } = {})
     if (list) list.push(c);
     else byBranch.set(c.branchId, [c]);
   }
+  // Occurrences named without a change (few), merged into each branch's changes by series and key.
+  const notedByBranch = new Map<string, SeriesLine[]>();
+  for (const s of plan.skippedByDst ?? []) {
+    const list = notedByBranch.get(s.branchId) ?? [];
+    list.push({ seriesId: s.seriesId, key: s.occurrenceKey, text: renderSkippedByDst(s) });
+    notedByBranch.set(s.branchId, list);
+  }
   for (const b of plan.branches) {
-    const changes = byBranch.get(b.branchId);
-    if (!changes || changes.length === 0) continue;
+    const changes = byBranch.get(b.branchId) ?? [];
+    const noted = (notedByBranch.get(b.branchId) ?? []).sort(bySeriesAndKey);
+    if (changes.length === 0 && noted.length === 0) continue;
     lines.push(`Branch ${b.branchId} (${b.timezone}, today ${b.today})`);
     let currentSeries = '';
-    for (const c of changes) {
-      if (c.seriesId !== currentSeries) {
-        currentSeries = c.seriesId;
-        lines.push(`  Series ${c.seriesId}`);
+    const emit = (seriesId: string, text: string) => {
+      if (seriesId !== currentSeries) {
+        currentSeries = seriesId;
+        lines.push(`  Series ${seriesId}`);
       }
-      lines.push('    ' + renderChange(c, zoneOf.get(c.branchId) ?? 'UTC'));
+      lines.push('    ' + text);
+    };
+    // Changes come sorted by series and key; each noted line goes before the first change after it.
+    let n = 0;
+    for (const c of changes) {
+      const at = { seriesId: c.seriesId, key: c.occurrenceKey ?? '~' };
+      while (n < noted.length && bySeriesAndKey(noted[n]!, at) < 0) emit(noted[n]!.seriesId, noted[n++]!.text);
+      emit(c.seriesId, renderChange(c, zoneOf.get(c.branchId) ?? 'UTC'));
     }
+    while (n < noted.length) emit(noted[n]!.seriesId, noted[n++]!.text);
     lines.push('');
   }
   for (const w of plan.warnings) lines.push(`Warning: ${w.message}`);
@@ -51,7 +68,24 @@ export function renderPlanText(plan: PlanJson, opts: { applied?: boolean } = {})
     );
   }
   if (s.skipped > 0) lines.push(`${s.skipped} series skipped (disabled or invalid; their sessions are left as they are).`);
+  if (s.skippedByDst > 0) lines.push(`${s.skippedByDst} occurrence(s) get no session: their start time does not exist that day (DST gap, dst.nonexistentTime: skip; lines marked /).`);
   return lines.join('\n') + '\n';
+}
+
+/** One line of a series' section: a change, or an occurrence the plan names without changing it. */
+interface SeriesLine {
+  seriesId: string;
+  key: string;
+  text: string;
+}
+
+function bySeriesAndKey(a: { seriesId: string; key: string }, b: { seriesId: string; key: string }): number {
+  if (a.seriesId !== b.seriesId) return a.seriesId < b.seriesId ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function renderSkippedByDst(s: SkippedByDst): string {
+  return `/ ${s.occurrenceKey}  no session: ${s.localTime} does not exist in ${s.timezone} that day (clocks spring forward; ${s.rule})`;
 }
 
 function renderChange(c: PlanJsonChange, tz: string): string {
