@@ -136,6 +136,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     });
     for (const c of diff.changes) plan.changes.push(c);
     for (const k of diff.kept) plan.kept.push(k);
+    for (const w of diff.warnings) plan.warnings.push(w);
     for (const d of generated.sessions) desiredForWarnings.push(d);
     for (const k of diff.kept) {
       const o = observed.find((s) => s.id === k.sessionId);
@@ -151,7 +152,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     if (seriesIds.has(seriesId) || input.archivedSeriesIds.has(seriesId)) continue;
     if (input.allSeriesIds.has(seriesId)) {
       plan.warnings.push({
-        code: 'UNKNOWN_TARGET',
+        code: 'SERIES_MOVED_BRANCH',
         branchId: branch.id,
         message: `Series "${seriesId}" now belongs to another branch; its ${observed.length} session(s) in branch "${branch.id}" are left as they are. Moving a series between branches is not supported: end it and create a new series.`,
         details: { seriesId },

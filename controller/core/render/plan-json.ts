@@ -76,7 +76,7 @@ export function planToJson(plan: Plan): PlanJson {
       .map((p) => ({ code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer, message: p.message })),
     warnings: [
       ...plan.warnings,
-      ...problems.filter((p) => p.severity === 'warning').map((p) => ({ code: 'UNKNOWN_TARGET' as const, message: p.message, details: { scope: p.scope, document: p.document, pointer: p.pointer } })),
+      ...problems.filter((p) => p.severity === 'warning').map((p) => ({ code: p.code, message: p.message, details: { scope: p.scope, document: p.document, pointer: p.pointer } })),
       ...plan.branches.flatMap((b) => b.warnings),
     ],
     configDigest: plan.configDigest,
