@@ -48,7 +48,7 @@ export interface BranchGeneration {
   outcomes: SeriesOutcome[];
 }
 
-/** Resolves, validates and generates one series of a branch whose zone is valid (DESIGN §4 rules 1–5, 8). */
+/** Resolves, validates and generates one series of a branch whose zone is valid (today, window, dates, instants, only future; disabled series skipped). */
 export function generateSeries(branch: Branch, series: ClassSeries, config: ConfigSet, now: number): SeriesOutcome {
   const resolved = config.resolve(branch.id, series.id);
   if (!resolved.ok) return { series, kind: 'invalid', problems: resolved.problems };
@@ -147,7 +147,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     if (archive) plan.changes.push(archive);
   }
 
-  // Sessions whose series is gone (DESIGN §4 rule 9) or was archived (rule 10: kept).
+  // Sessions whose series was deleted by the host (removed per the removal policy) or archived (kept).
   for (const [seriesId, observed] of observedBySeries) {
     if (seriesIds.has(seriesId) || input.archivedSeriesIds.has(seriesId)) continue;
     if (input.allSeriesIds.has(seriesId)) {
@@ -194,7 +194,7 @@ function removeSessionsOfDeletedSeries(
   plan.kept.push(...diff.kept);
 }
 
-/** DESIGN §4 rule 10: a series past `end_date + deleteSeriesAfterDays` is archived and deleted. */
+/** Cleanup: a series past `end_date + deleteSeriesAfterDays` is archived and deleted; its sessions stay. */
 function archiveIfEnded(series: ClassSeries, settings: ResolvedSettings, today: LocalDate): Change | null {
   if (series.endDate === null) return null;
   const last = addDays(series.endDate, settings.cleanup.deleteSeriesAfterDays);

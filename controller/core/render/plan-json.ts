@@ -1,4 +1,4 @@
-// DESIGN §6 plan JSON. Extra fields (sessionId, fields, reason, seriesVersions,
+// The plan as JSON: now, mode, summary, changes, errors, warnings. Extra fields (sessionId, fields, reason, seriesVersions,
 // configDigest) make a saved plan applicable exactly and checkable for staleness.
 import type { Problem } from '../errors.js';
 import { allProblems, summarizePlan, type Plan } from '../plan.js';
