@@ -1,5 +1,7 @@
-// DESIGN §4 rules 6–7: the diff of one series, keyed by occurrence key.
-import type { KeptSession, SessionChange } from './plan-types.js';
+// The diff of one series against its sessions, keyed by occurrence key
+// (docs/generation-rules.md, "From desired sessions to a plan").
+import { bookedChangeItems, bookedChangeWarning } from './booked-changes.js';
+import type { KeptSession, PlanWarning, SessionChange } from './plan-types.js';
 import { changedFields, createChange, removalChange, updateChange } from './session-view.js';
 import type { DesiredSession, ObservedSession, ResolvedSettings } from './types.js';
 
@@ -19,16 +21,19 @@ export interface SeriesDiffInput {
 export interface SeriesDiff {
   changes: SessionChange[];
   kept: KeptSession[];
+  /** BOOKED_SESSION_CHANGED: updates that hurt a booked session, planned (warn) or not (block). */
+  warnings: PlanWarning[];
 }
 
 export function diffSessions(input: SeriesDiffInput): SeriesDiff {
   const { now, removal } = input;
   const changes: SessionChange[] = [];
   const kept: KeptSession[] = [];
+  const warnings: PlanWarning[] = [];
   // Nothing observed (a new series, a first run): every desired session is a create.
   if (input.observed.length === 0) {
     for (const d of input.desired) changes.push(createChange(d));
-    return { changes, kept };
+    return { changes, kept, warnings };
   }
   const observedByKey = new Map<string, ObservedSession>();
   for (const o of input.observed) observedByKey.set(o.occurrenceKey, o);
@@ -50,6 +55,14 @@ export function diffSessions(input: SeriesDiffInput): SeriesDiff {
     }
     const fields = changedFields(o, d);
     if (fields.length === 0) continue;
+    const hurt = bookedChangeItems(o, d, fields);
+    if (hurt.length > 0) {
+      warnings.push(bookedChangeWarning(o, hurt, removal.bookedChanges));
+      if (removal.bookedChanges === 'block') {
+        kept.push({ seriesId: o.seriesId, branchId: o.branchId, occurrenceKey: o.occurrenceKey, sessionId: o.id, reason: 'booked-change' });
+        continue;
+      }
+    }
     changes.push(updateChange(o, d, fields));
   }
 
@@ -67,5 +80,5 @@ export function diffSessions(input: SeriesDiffInput): SeriesDiff {
     if (policy === 'cancel' && o.status === 'cancelled') continue;
     changes.push(removalChange(o, policy, input.removalReason(o)));
   }
-  return { changes, kept };
+  return { changes, kept, warnings };
 }

@@ -5,9 +5,10 @@ import { diffSessions } from './diff-sessions.js';
 import { findDoubleBookings } from './double-booking.js';
 import type { Problem } from './errors.js';
 import { desiredSessions, type GenerationResult } from './generation/desired-sessions.js';
-import { addDays, localDateAt } from './generation/local-date.js';
-import { isValidTimeZone } from './generation/series-validation.js';
-import type { BranchPlan, Change, KeptSession, PlanWarning } from './plan-types.js';
+import { addDays, epochDayOf, localDateAt } from './generation/local-date.js';
+import { isValidTimeZone, parseStartTime } from './generation/series-validation.js';
+import { floatingMs, wallClockToInstant } from './generation/zoned-time.js';
+import type { BranchPlan, Change, KeptSession, PlanWarning, SkippedByDst } from './plan-types.js';
 import type { Branch, ClassSeries, DesiredSession, LocalDate, ObservedSession, ResolvedSettings } from './types.js';
 
 export interface BranchPlanInput {
@@ -47,7 +48,7 @@ export interface BranchGeneration {
   outcomes: SeriesOutcome[];
 }
 
-/** Resolves, validates and generates one series of a branch whose zone is valid (DESIGN §4 rules 1–5, 8). */
+/** Resolves, validates and generates one series of a branch whose zone is valid (today, window, dates, instants, only future; disabled series skipped). */
 export function generateSeries(branch: Branch, series: ClassSeries, config: ConfigSet, now: number): SeriesOutcome {
   const resolved = config.resolve(branch.id, series.id);
   if (!resolved.ok) return { series, kind: 'invalid', problems: resolved.problems };
@@ -77,6 +78,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     changes: [],
     kept: [],
     skippedSeries: [],
+    skippedByDst: [],
     problems: [],
     warnings: [],
   };
@@ -116,6 +118,10 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     for (const p of generated.problems) {
       if (p.severity === 'warning') plan.warnings.push({ code: 'SERIES_EXPANSION_CAP', branchId: branch.id, message: p.message, details: { seriesId: series.id } });
     }
+    for (const key of generated.skippedByDst) {
+      const skipped = skippedOccurrence(series, branch, key, plan.today, now);
+      if (skipped) plan.skippedByDst.push(skipped);
+    }
     let skippedByDst: Set<string> | undefined; // built on the first removal, if any
     const settledUpTo = input.settledUpTo?.get(series.id);
     const desired = settledUpTo === undefined ? generated.sessions : generated.sessions.filter((d) => d.occurrenceKey > settledUpTo);
@@ -130,6 +136,7 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     });
     for (const c of diff.changes) plan.changes.push(c);
     for (const k of diff.kept) plan.kept.push(k);
+    for (const w of diff.warnings) plan.warnings.push(w);
     for (const d of generated.sessions) desiredForWarnings.push(d);
     for (const k of diff.kept) {
       const o = observed.find((s) => s.id === k.sessionId);
@@ -140,12 +147,12 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     if (archive) plan.changes.push(archive);
   }
 
-  // Sessions whose series is gone (DESIGN §4 rule 9) or was archived (rule 10: kept).
+  // Sessions whose series was deleted by the host (removed per the removal policy) or archived (kept).
   for (const [seriesId, observed] of observedBySeries) {
     if (seriesIds.has(seriesId) || input.archivedSeriesIds.has(seriesId)) continue;
     if (input.allSeriesIds.has(seriesId)) {
       plan.warnings.push({
-        code: 'UNKNOWN_TARGET',
+        code: 'SERIES_MOVED_BRANCH',
         branchId: branch.id,
         message: `Series "${seriesId}" now belongs to another branch; its ${observed.length} session(s) in branch "${branch.id}" are left as they are. Moving a series between branches is not supported: end it and create a new series.`,
         details: { seriesId },
@@ -187,7 +194,7 @@ function removeSessionsOfDeletedSeries(
   plan.kept.push(...diff.kept);
 }
 
-/** DESIGN §4 rule 10: a series past `end_date + deleteSeriesAfterDays` is archived and deleted. */
+/** Cleanup: a series past `end_date + deleteSeriesAfterDays` is archived and deleted; its sessions stay. */
 function archiveIfEnded(series: ClassSeries, settings: ResolvedSettings, today: LocalDate): Change | null {
   if (series.endDate === null) return null;
   const last = addDays(series.endDate, settings.cleanup.deleteSeriesAfterDays);
@@ -218,6 +225,27 @@ function whyNotDesired(
   if (skippedByDst.has(key)) return 'the start time does not exist that day (DST gap, dst.nonexistentTime: skip)';
   if (window !== null && key > window.to) return 'beyond the generation horizon';
   return 'the recurrence rule no longer produces this date';
+}
+
+/**
+ * The plan's record of an occurrence skipped for a DST gap, or null when that
+ * gap is already behind `now` today (a session then would be history anyway,
+ * so naming it again at every run of the day says nothing).
+ */
+function skippedOccurrence(series: ClassSeries, branch: Branch, key: LocalDate, today: LocalDate, now: number): SkippedByDst | null {
+  if (key === today) {
+    const minutes = parseStartTime(series.startTime) ?? 0;
+    const shifted = wallClockToInstant(branch.timezone, floatingMs(epochDayOf(key), minutes), { nonexistentTime: 'shiftForward', ambiguousTime: 'earlier' });
+    if (shifted <= now) return null;
+  }
+  return {
+    seriesId: series.id,
+    branchId: branch.id,
+    occurrenceKey: key,
+    localTime: series.startTime,
+    timezone: branch.timezone,
+    rule: 'dst.nonexistentTime: skip',
+  };
 }
 
 function groupBySeries(sessions: ObservedSession[]): Map<string, ObservedSession[]> {

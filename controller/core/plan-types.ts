@@ -1,7 +1,7 @@
 // A plan is data (Terraform's habit): computed by the core, rendered by
 // separate text/JSON renderers, written by the store, saved to a file and
 // applied exactly.
-import type { Problem } from './errors.js';
+import type { ErrorCode, Problem } from './errors.js';
 import type { ClassSeries, DesiredSession, LocalDate, SessionStatus } from './types.js';
 
 export type SessionAction = 'create' | 'update' | 'delete' | 'cancel';
@@ -60,11 +60,40 @@ export interface KeptSession {
   branchId: string;
   occurrenceKey: LocalDate;
   sessionId: string;
-  reason: 'detached' | 'removal-keep';
+  /** detached: edited by a person · removal-keep: the removal policy is keep · booked-change: an update blocked by removal.bookedChanges: block. */
+  reason: 'detached' | 'removal-keep' | 'booked-change';
 }
 
+/**
+ * An occurrence the rule produces in the window but that gets no session,
+ * because its start time does not exist that day (a spring-forward gap) and
+ * the branch's `dst.nonexistentTime` is `skip`.
+ */
+export interface SkippedByDst {
+  seriesId: string;
+  branchId: string;
+  occurrenceKey: LocalDate;
+  /** The local start time that does not exist that day, `HH:MM`. */
+  localTime: string;
+  timezone: string;
+  /** The setting that decided it. */
+  rule: 'dst.nonexistentTime: skip';
+}
+
+/** Codes of the warnings a plan computes itself (beside the problems' codes, core/errors.ts). */
+export const PlanWarningCodes = {
+  ROOM_DOUBLE_BOOKED: 'ROOM_DOUBLE_BOOKED',
+  INSTRUCTOR_DOUBLE_BOOKED: 'INSTRUCTOR_DOUBLE_BOOKED',
+  SERIES_EXPANSION_CAP: 'SERIES_EXPANSION_CAP',
+  SERIES_MOVED_BRANCH: 'SERIES_MOVED_BRANCH',
+  BOOKED_SESSION_CHANGED: 'BOOKED_SESSION_CHANGED',
+} as const;
+
+export type PlanWarningCode = (typeof PlanWarningCodes)[keyof typeof PlanWarningCodes];
+
 export interface PlanWarning {
-  code: 'ROOM_DOUBLE_BOOKED' | 'INSTRUCTOR_DOUBLE_BOOKED' | 'SERIES_EXPANSION_CAP' | 'UNKNOWN_TARGET';
+  /** A plan warning code, or the code of a warning problem (e.g. CONFIG_UNKNOWN_TARGET). */
+  code: PlanWarningCode | ErrorCode;
   branchId?: string;
   message: string;
   details?: Record<string, unknown>;
@@ -81,6 +110,8 @@ export interface BranchPlan {
   kept: KeptSession[];
   /** Series left out of this branch's plan (invalid inputs, disabled). */
   skippedSeries: Array<{ seriesId: string; reason: 'disabled' | 'invalid' }>;
+  /** Occurrences not generated because their start time does not exist (DST gap, `skip`), by series and key. */
+  skippedByDst: SkippedByDst[];
   problems: Problem[];
   warnings: PlanWarning[];
 }

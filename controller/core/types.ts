@@ -64,6 +64,12 @@ export type AmbiguousTimePolicy = 'earlier' | 'later';
 export type UnbookedRemoval = 'delete' | 'cancel' | 'keep';
 /** A booked session is never deleted silently: cancel keeps the row and its bookings. */
 export type BookedRemoval = 'cancel' | 'keep';
+/**
+ * An update that would lower a booked session's capacity below its bookings,
+ * move it, or change its room: 'warn' plans it and flags it, 'block' keeps the
+ * session as it is and flags it.
+ */
+export type BookedChangePolicy = 'warn' | 'block';
 
 /** Settings after base ⊕ branch ⊕ series, validated against the resolved schema. */
 export interface ResolvedSettings {
@@ -72,7 +78,7 @@ export interface ResolvedSettings {
   /** Local date → reason. A map (not an array) so that layers can add and remove single dates. */
   closures: Record<LocalDate, string>;
   sessionDefaults: { durationMinutes: number; capacity: number };
-  removal: { unbooked: UnbookedRemoval; booked: BookedRemoval };
+  removal: { unbooked: UnbookedRemoval; booked: BookedRemoval; bookedChanges: BookedChangePolicy };
   cleanup: { deleteSeriesAfterDays: number };
   safety: { maxRemovalsPerRun: number };
 }

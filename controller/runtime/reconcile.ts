@@ -261,13 +261,20 @@ function convergence(plan: Plan): { seriesConverged: number; seriesChanged: numb
 }
 
 /** Logs each problem of the plan once; `logged` remembers those logged by an earlier call. */
-function logProblems(log: Logger, plan: Plan, logged: Set<Problem>): void {
+function logProblems(log: Logger, plan: Plan, logged: Set<object>): void {
   for (const p of allProblems(plan)) {
     if (logged.has(p)) continue;
     logged.add(p);
     const fields = { code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer };
     if (p.severity === 'error') log.error(fields, `Scope ${p.scope} not reconciled: ${p.message}`);
     else log.warn(fields, p.message);
+  }
+  // The plan's own warnings (double bookings, booked sessions changed, …), with the code the plan JSON carries.
+  for (const w of [...plan.warnings, ...plan.branches.flatMap((b) => b.warnings)]) {
+    if (logged.has(w)) continue;
+    logged.add(w);
+    const d = w.details ?? {};
+    log.warn({ code: w.code, branchId: w.branchId, seriesId: d.seriesId, occurrenceKey: d.occurrenceKey }, w.message);
   }
 }
 

@@ -50,7 +50,7 @@ const SETTINGS: ResolvedSettings = {
   dst: { nonexistentTime: 'shiftForward', ambiguousTime: 'earlier' },
   closures: { '2026-04-05': 'Easter Sunday', '2026-03-17': "St Patrick's Day" },
   sessionDefaults: { durationMinutes: 60, capacity: 20 },
-  removal: { unbooked: 'delete', booked: 'cancel' },
+  removal: { unbooked: 'delete', booked: 'cancel', bookedChanges: 'warn' },
   cleanup: { deleteSeriesAfterDays: 0 },
   safety: { maxRemovalsPerRun: 500 },
 };

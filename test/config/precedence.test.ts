@@ -138,6 +138,7 @@ t.test('every leaf of the resolved settings has exactly one source, and nothing 
     '/sessionDefaults/capacity',
     '/removal/unbooked',
     '/removal/booked',
+    '/removal/bookedChanges',
     '/cleanup/deleteSeriesAfterDays',
     '/safety/maxRemovalsPerRun',
   ]);

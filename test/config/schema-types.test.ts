@@ -4,7 +4,7 @@
 // time the schemas must describe exactly that SPEC.
 import t from 'tap';
 import { resolvedSettingsSchema, schedulingConfigSchema, schedulingConfigSchemaInlined, settingsPatchSchema, type JsonSchema } from '../../controller/core/config/schemas.js';
-import type { AmbiguousTimePolicy, BookedRemoval, ConfigScope, NonexistentTimePolicy, ResolvedSettings, UnbookedRemoval } from '../../controller/core/types.js';
+import type { AmbiguousTimePolicy, BookedChangePolicy, BookedRemoval, ConfigScope, NonexistentTimePolicy, ResolvedSettings, UnbookedRemoval } from '../../controller/core/types.js';
 
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -32,6 +32,7 @@ const SPEC: SettingsSpec = {
   removal: {
     unbooked: { type: 'string', enum: allOf<UnbookedRemoval>()('delete', 'cancel', 'keep') },
     booked: { type: 'string', enum: allOf<BookedRemoval>()('cancel', 'keep') },
+    bookedChanges: { type: 'string', enum: allOf<BookedChangePolicy>()('warn', 'block') },
   },
   cleanup: { deleteSeriesAfterDays: { type: 'integer' } },
   safety: { maxRemovalsPerRun: { type: 'integer' } },

@@ -16,7 +16,7 @@ function desired(key: string, startsAt: number, over: Partial<DesiredSession> = 
 function observed(key: string, startsAt: number, over: Partial<ObservedSession> = {}): ObservedSession {
   return { ...desired(key, startsAt), id: `id-${key}`, status: 'scheduled', detached: false, bookedCount: 0, ...over };
 }
-const removal: ResolvedSettings['removal'] = { unbooked: 'delete', booked: 'cancel' };
+const removal: ResolvedSettings['removal'] = { unbooked: 'delete', booked: 'cancel', bookedChanges: 'warn' };
 
 interface Row {
   name: string;
@@ -86,7 +86,7 @@ const rows: Row[] = [
     name: 'removal.unbooked keep leaves the session and lists it as kept',
     desired: [],
     observed: [observed('2026-11-26', NOW + D)],
-    removal: { unbooked: 'keep', booked: 'cancel' },
+    removal: { unbooked: 'keep', booked: 'cancel', bookedChanges: 'warn' },
     expect: [],
     kept: [{ key: '2026-11-26', reason: 'removal-keep' }],
   },
@@ -94,7 +94,7 @@ const rows: Row[] = [
     name: 'removal.unbooked cancel cancels an unbooked session',
     desired: [],
     observed: [observed('2026-11-26', NOW + D)],
-    removal: { unbooked: 'cancel', booked: 'cancel' },
+    removal: { unbooked: 'cancel', booked: 'cancel', bookedChanges: 'warn' },
     expect: [{ action: 'cancel', key: '2026-11-26' }],
   },
   {

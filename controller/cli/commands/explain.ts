@@ -1,7 +1,9 @@
-// `classctl explain --branch ID [--series ID]`: the resolved settings and the
-// document that set each field. Exit 2 when that scope's configuration is invalid.
+// `classctl explain SERIES_ID` or `--branch ID [--series ID]`: the resolved
+// settings and the document that set each field; with SERIES_ID (the row read
+// from the database) also each session field's effective value and source.
+// Exit 2 when that scope's configuration is invalid.
 import { Option, type Command } from 'commander';
-import { explainConfig, renderExplain, type ExplainResult } from '../../core/config/render-explain.js';
+import { explainConfig, renderExplain, type ExplainResult, type ExplainSeriesRow } from '../../core/config/render-explain.js';
 import type { OutputFormat } from '../../core/config/render-validation.js';
 import { ClassctlError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
@@ -10,14 +12,16 @@ import { loadConfigSet, openDatabaseFor } from '../resources.js';
 import type { GlobalOptions } from '../context.js';
 import { readSeriesById } from '../../store/inputs.js';
 
-async function branchOfSeries(g: GlobalOptions, seriesId: string): Promise<string> {
+/** The series row and its branch's zone: the session fields explain shows come from them. */
+async function readSeriesRow(g: GlobalOptions, seriesId: string): Promise<ExplainSeriesRow> {
   const db = await openDatabaseFor(g);
   try {
     const series = await readSeriesById(db, seriesId);
     if (!series) {
       throw new ClassctlError('NOT_FOUND', `Series "${seriesId}" is not in class_series (${db.describe()}); check the id, or use --branch ID --series ID to explain a configuration without the database.`, { key: seriesId });
     }
-    return series.branchId;
+    const zone = await db.query<{ timezone: string }>('SELECT timezone FROM branches WHERE id = $1', [series.branchId]);
+    return { series, branchTimezone: zone[0]?.timezone ?? 'unknown' };
   } finally {
     await db.close();
   }
@@ -32,7 +36,7 @@ export function explainExitCode(result: ExplainResult): number {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('explain')
-    .description('Show the resolved settings of a series (its branch looked up in the database) or of --branch [--series], with the document that set each field.')
+    .description('Show the resolved settings of a series (its branch looked up in the database) or of --branch [--series], with the document that set each field; with SERIES_ID also the value each session field gets and where it comes from (series row or settings).')
     .argument('[seriesId]', 'a series id: its branch is read from class_series')
     // Not a required option: a positional SERIES_ID (branch looked up in the database) can be added beside it.
     .option('--branch <id>', 'the branch id (branches.id)')
@@ -43,10 +47,11 @@ export function register(program: Command, ctx: CliContext): void {
         const g = ctx.globals(cmd);
         let branchId = opts.branch;
         const series = seriesId ?? opts.series;
-        if (seriesId !== undefined && branchId === undefined) branchId = await branchOfSeries(g, seriesId);
+        const row = seriesId !== undefined && branchId === undefined ? await readSeriesRow(g, seriesId) : undefined;
+        if (row) branchId = row.series.branchId;
         if (!branchId) throw new ClassctlError('USAGE', 'explain needs SERIES_ID, or --branch ID (and optionally --series ID).');
         const config = await loadConfigSet(g);
-        const result = explainConfig(config, branchId, series);
+        const result = explainConfig(config, branchId, series, row);
         ctx.write(renderExplain(result, opts.output));
         return explainExitCode(result);
       }),

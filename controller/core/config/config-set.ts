@@ -6,7 +6,8 @@ import type { ConfigDocument, ResolvedSettings } from '../types.js';
 import { configDigest } from './digest.js';
 import { findConflicts, mergeAndCheck, missingBase } from './document-checks.js';
 import { finalizeResolved } from './finalize-resolved.js';
-import { EMPTY_MERGE, type FieldSource, type MergedSettings } from './merge-layers.js';
+import { BUILT_IN_DEFAULTS } from './built-in-defaults.js';
+import type { FieldSource, MergedSettings } from './merge-layers.js';
 import { describeScopeLabel, scopeLabel } from './scope.js';
 
 /** One document that took part in a resolution, lowest layer first. */
@@ -62,7 +63,7 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
   const baseDoc = usable.get('base');
   let baseMerged: MergedSettings | undefined;
   if (baseDoc) {
-    const checked = mergeAndCheck(EMPTY_MERGE, baseDoc, layersText(['base']));
+    const checked = mergeAndCheck(BUILT_IN_DEFAULTS, baseDoc, layersText(['base']));
     if (checked.ok) baseMerged = checked.merged;
     else problems.push(...checked.problems);
   }

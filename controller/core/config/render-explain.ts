@@ -1,6 +1,8 @@
 // `classctl explain`: the resolved settings of one branch or series, and which
 // document set each field. Pure, so the CLI (by --branch, or later by series id
 // looked up in the database) and the HTTP API can share it.
+import { describeSessionFieldSource, explainSessionFields, type SessionFieldExplain } from '../session-fields-explain.js';
+import type { ClassSeries } from '../types.js';
 import type { ConfigSet, ResolvedLayer, ResolveResult } from './config-set.js';
 import type { FieldSource } from './merge-layers.js';
 import { problemToJson, renderProblemText, type ProblemJson } from './render-problems.js';
@@ -12,6 +14,14 @@ export interface ExplainResult {
   resolved: ResolveResult;
   /** Errors of the configuration outside this scope (they do not affect it, but deserve a mention). */
   otherErrors: number;
+  /** What each session of the series gets and from where; only when the series row was read. */
+  sessionFields?: SessionFieldExplain[];
+}
+
+/** The series row and its branch's zone, when explain read them from the database. */
+export interface ExplainSeriesRow {
+  series: ClassSeries;
+  branchTimezone: string;
 }
 
 export interface ExplainField {
@@ -22,21 +32,25 @@ export interface ExplainField {
 }
 
 export type ExplainJson =
-  | { branch: string; series: string | null; valid: true; layers: ResolvedLayer[]; settings: unknown; fields: ExplainField[] }
+  | { branch: string; series: string | null; valid: true; layers: ResolvedLayer[]; settings: unknown; fields: ExplainField[]; sessionFields?: SessionFieldExplain[] }
   | { branch: string; series: string | null; valid: false; problems: ProblemJson[] };
 
-export function explainConfig(config: ConfigSet, branchId: string, seriesId?: string): ExplainResult {
+export function explainConfig(config: ConfigSet, branchId: string, seriesId?: string, row?: ExplainSeriesRow): ExplainResult {
   const resolved = config.resolve(branchId, seriesId);
   const own = new Set(resolved.ok ? [] : resolved.problems);
   const otherErrors = config.problems.filter((p) => p.severity === 'error' && !own.has(p)).length;
-  return { branchId, seriesId, resolved, otherErrors };
+  const result: ExplainResult = { branchId, seriesId, resolved, otherErrors };
+  if (resolved.ok && row) result.sessionFields = explainSessionFields(row.series, row.branchTimezone, resolved.settings, resolved.provenance);
+  return result;
 }
 
 export function explainToJson(result: ExplainResult): ExplainJson {
   const head = { branch: result.branchId, series: result.seriesId ?? null };
   const r = result.resolved;
   if (!r.ok) return { ...head, valid: false, problems: r.problems.map(problemToJson) };
-  return { ...head, valid: true, layers: r.layers ?? [], settings: r.settings, fields: fieldsOf(r.settings, r.provenance) };
+  const json: ExplainJson = { ...head, valid: true, layers: r.layers ?? [], settings: r.settings, fields: fieldsOf(r.settings, r.provenance) };
+  if (result.sessionFields) json.sessionFields = result.sessionFields;
+  return json;
 }
 
 export function renderExplain(result: ExplainResult, format: OutputFormat): string {
@@ -55,6 +69,13 @@ export function renderExplain(result: ExplainResult, format: OutputFormat): stri
     lines.push(`Layers, lowest first: ${layers.map((l) => `${l.document} (${l.origin})`).join(' ⊕ ')}\n\n`);
     const rows = fieldsOf(r.settings, r.provenance).map((f) => [f.pointer, JSON.stringify(f.value), `${f.document} (${f.origin})`]);
     lines.push(table([['FIELD', 'VALUE', 'SET BY'], ...rows]));
+    if (result.sessionFields) {
+      lines.push(`\nSession fields: what each session of series "${result.seriesId}" gets (the series row's own value beats sessionDefaults)\n\n`);
+      const sessionRows = result.sessionFields.map((f) => [f.field, f.value === null ? 'null' : JSON.stringify(f.value), describeSessionFieldSource(f.source) + (f.note ? `; ${f.note}` : '')]);
+      lines.push(table([['FIELD', 'VALUE', 'FROM'], ...sessionRows]));
+    } else if (result.seriesId !== undefined) {
+      lines.push(`\nSession fields are not shown: the series row was not read. Run \`classctl explain ${result.seriesId}\` (with the database) to see what its sessions get.\n`);
+    }
   }
   if (result.otherErrors > 0) {
     lines.push(`\nNote: the configuration has ${result.otherErrors} more error(s) in other scopes; run \`classctl validate\` to list them.\n`);

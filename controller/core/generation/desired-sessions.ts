@@ -1,5 +1,4 @@
-// The sessions one series should have, for a run at `now` (DESIGN §4 rules
-// 1–5 and 8). Pure: the series, its branch zone, its resolved settings and
+// The sessions one series should have, for a run at `now`. Pure: the series, its branch zone, its resolved settings and
 // `now` in; sessions and problems out. docs/generation-rules.md states every
 // rule in plain words.
 import { ErrorCodes, type Problem } from '../errors.js';
@@ -27,7 +26,11 @@ export interface GenerationResult {
   today: LocalDate;
   /** Inclusive local dates; null when empty, when the series is invalid or disabled. */
   window: { from: LocalDate; to: LocalDate } | null;
-  /** Window dates dropped because the start time does not exist that day and the policy is 'skip'. */
+  /**
+   * Window dates dropped because the start time does not exist that day and
+   * the policy is 'skip' (also today's, when the gap is already past; the
+   * branch plan leaves those out when it names them).
+   */
   skippedByDst: LocalDate[];
   /** Errors (invalid series: no sessions) and warnings (SERIES_EXPANSION_CAP). */
   problems: Problem[];
@@ -82,7 +85,7 @@ export function desiredSessions(input: GenerationInput): GenerationResult {
       result.skippedByDst.push(key);
       continue;
     }
-    if (startsAt <= now) continue; // started or over: history, never regenerated (rule 5)
+    if (startsAt <= now) continue; // started or over: history, never regenerated
     result.sessions.push({
       seriesId: series.id,
       branchId: series.branchId,

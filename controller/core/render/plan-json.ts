@@ -1,8 +1,8 @@
-// DESIGN §6 plan JSON. Extra fields (sessionId, fields, reason, seriesVersions,
+// The plan as JSON: now, mode, summary, changes, errors, warnings. Extra fields (sessionId, fields, reason, seriesVersions,
 // configDigest) make a saved plan applicable exactly and checkable for staleness.
 import type { Problem } from '../errors.js';
 import { allProblems, summarizePlan, type Plan } from '../plan.js';
-import type { Change, PlanSummary, PlanWarning, SessionView, UpdatableField } from '../plan-types.js';
+import type { Change, PlanSummary, PlanWarning, SessionView, SkippedByDst, UpdatableField } from '../plan-types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -21,12 +21,17 @@ export interface PlanJsonChange {
   version?: string;
 }
 
+/** The run's totals, plus the occurrences not generated because of a DST gap. */
+export type PlanJsonSummary = PlanSummary & { skippedByDst: number };
+
 export interface PlanJson {
   formatVersion: number;
   now: string;
   mode: string;
-  summary: PlanSummary;
+  summary: PlanJsonSummary;
   changes: PlanJsonChange[];
+  /** Occurrences with no session because their start time does not exist that day (`dst.nonexistentTime: skip`). */
+  skippedByDst: SkippedByDst[];
   errors: Array<Pick<Problem, 'code' | 'scope' | 'document' | 'origin' | 'pointer' | 'message'>>;
   warnings: PlanWarning[];
   configDigest: string;
@@ -58,18 +63,20 @@ export function planToJson(plan: Plan): PlanJson {
     }
   }
   const problems = allProblems(plan);
+  const skippedByDst = plan.branches.flatMap((b) => b.skippedByDst);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     now: plan.now,
     mode: plan.mode,
-    summary: summarizePlan(plan),
+    summary: { ...summarizePlan(plan), skippedByDst: skippedByDst.length },
     changes,
+    skippedByDst,
     errors: problems
       .filter((p) => p.severity === 'error')
       .map((p) => ({ code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer, message: p.message })),
     warnings: [
       ...plan.warnings,
-      ...problems.filter((p) => p.severity === 'warning').map((p) => ({ code: 'UNKNOWN_TARGET' as const, message: p.message, details: { scope: p.scope, document: p.document, pointer: p.pointer } })),
+      ...problems.filter((p) => p.severity === 'warning').map((p) => ({ code: p.code, message: p.message, details: { scope: p.scope, document: p.document, pointer: p.pointer } })),
       ...plan.branches.flatMap((b) => b.warnings),
     ],
     configDigest: plan.configDigest,

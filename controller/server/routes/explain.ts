@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConfigSet } from '../../core/config/config-set.js';
 import { explainConfig, explainToJson } from '../../core/config/render-explain.js';
 import type { Sql } from '../../store/database.js';
+import { readSeriesById } from '../../store/inputs.js';
 import { HttpError, HttpErrorCodes } from '../http-errors.js';
 
 const params = {
@@ -12,15 +13,17 @@ const params = {
 
 export function registerExplainRoute(app: FastifyInstance, deps: { db: Sql; loadConfig: () => Promise<ConfigSet> }): void {
   // The resolved settings of one series and the document that set each field,
-  // as `classctl explain --output json` prints them. An invalid scope is an
+  // and each session field's value and source, as `classctl explain SERIES_ID
+  // --output json` prints them. An invalid scope is an
   // answer (valid: false, with its problems), not an HTTP error.
   app.get<{ Params: { id: string } }>('/api/series/:id/explain', { schema: { params } }, async (request) => {
     const seriesId = request.params.id;
-    const rows = await deps.db.query<{ branch_id: string }>('SELECT branch_id FROM class_series WHERE id = $1', [seriesId]);
-    if (rows.length === 0) {
+    const series = await readSeriesById(deps.db, seriesId);
+    if (!series) {
       throw new HttpError(404, HttpErrorCodes.SERIES_NOT_FOUND, `No class series "${seriesId}" in class_series; check the id (archived series have no settings any more).`);
     }
+    const zone = await deps.db.query<{ timezone: string }>('SELECT timezone FROM branches WHERE id = $1', [series.branchId]);
     const config = await deps.loadConfig();
-    return explainToJson(explainConfig(config, rows[0]!.branch_id, seriesId));
+    return explainToJson(explainConfig(config, series.branchId, seriesId, { series, branchTimezone: zone[0]?.timezone ?? 'unknown' }));
   });
 }

@@ -35,7 +35,7 @@ export function settings(overrides: SettingsOverrides = {}): ResolvedSettings {
     dst: { nonexistentTime: 'shiftForward', ambiguousTime: 'earlier' },
     closures: {},
     sessionDefaults: { durationMinutes: 60, capacity: 20 },
-    removal: { unbooked: 'delete', booked: 'cancel' },
+    removal: { unbooked: 'delete', booked: 'cancel', bookedChanges: 'warn' },
     cleanup: { deleteSeriesAfterDays: 0 },
     safety: { maxRemovalsPerRun: 500 },
   };
