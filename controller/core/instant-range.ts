@@ -14,7 +14,7 @@ const WITH_ZONE = /(Z|[+-]\d\d:?\d\d)$/i;
  */
 export function readInstant(text: unknown): { ok: true; ms: number } | { ok: false; why: string } {
   if (typeof text !== 'string' || !WITH_ZONE.test(text)) {
-    return { ok: false, why: 'is not an ISO 8601 instant with a zone, e.g. 2026-11-25T09:00:00Z' };
+    return { ok: false, why: 'is not an ISO instant with a zone, e.g. 2026-11-25T09:00:00Z' };
   }
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return { ok: false, why: 'is not a date-time; write an instant such as 2026-11-25T09:00:00Z' };
