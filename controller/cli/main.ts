@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ClassctlError } from '../core/errors.js';
 import { ExitCode } from './exit-codes.js';
+import { explainDatabaseError } from '../store/database-errors.js';
 import { commandModules } from './commands/index.js';
 import { createCliContext, type CliIo } from './context.js';
 
@@ -39,15 +40,41 @@ export async function main(
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE_OR_INVALID_CONFIG;
+      if (err.exitCode === 0) return ExitCode.OK;
+      // Commander has printed the message and the help on stderr already.
+      if (wantsJsonOutput(argv)) io.stdout.write(JSON.stringify({ error: { code: 'USAGE', message: err.message.replace(/^error: /, '') } }) + '\n');
+      return ExitCode.USAGE_OR_INVALID_CONFIG;
     }
-    if (err instanceof ClassctlError) {
-      io.stderr.write(`classctl: ${err.message}\n`);
-      return exitCodeFor(err);
-    }
-    throw err;
+    return reportFailure(err, io, argv, String(program.opts().logLevel ?? ''));
   }
   return code;
+}
+
+/**
+ * A command that threw: one line `classctl: <message>` on stderr (the stack
+ * only at --log-level debug or trace, for an unexpected error), and with
+ * `--output json` also `{"error":{"code","message"}}` on stdout, so a script
+ * reading stdout sees the failure too. Database errors an operator can fix are
+ * explained (explainDatabaseError) wherever they were thrown.
+ */
+function reportFailure(thrown: unknown, io: CliIo, argv: string[], logLevel: string): number {
+  const err = explainDatabaseError(thrown, 'the database');
+  const known = err instanceof ClassctlError;
+  const message = known
+    ? err.message
+    : `unexpected error: ${err instanceof Error ? err.message : String(err)}. ` +
+      (logLevel === 'debug' || logLevel === 'trace' ? 'Where it happened is below.' : 'Run again with --log-level debug to see where it happened.');
+  io.stderr.write(`classctl: ${message}\n`);
+  if (!known && err instanceof Error && (logLevel === 'debug' || logLevel === 'trace')) io.stderr.write(`${err.stack ?? ''}\n`);
+  if (wantsJsonOutput(argv)) {
+    const error = { code: known ? err.code : 'INTERNAL', message, ...(known && err.key !== undefined ? { key: err.key } : {}) };
+    io.stdout.write(JSON.stringify({ error }) + '\n');
+  }
+  return known ? exitCodeFor(err) : ExitCode.RUN_FAILED;
+}
+
+function wantsJsonOutput(argv: string[]): boolean {
+  return argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
 }
 
 /** The process entry (bin/classctl.js): sets the exit code, reports unexpected errors. */

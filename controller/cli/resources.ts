@@ -1,18 +1,28 @@
 // Opening what commands need, from the global options, in one place.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { buildConfigSet, type ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
+import { readInstant } from '../core/instant-range.js';
 import { loadConfigDocumentsFromDir } from '../sources/files.js';
-import { openDatabase, type Database } from '../store/database.js';
+import { DEFAULT_EMBEDDED_DATA_DIR, type Database } from '../store/database.js';
+import { openCommandDatabase } from '../store/with-database.js';
 import type { GlobalOptions } from './context.js';
 import { allProblems } from '../core/plan.js';
 import type { Logger } from '../runtime/logger.js';
 import type { ReconcileResult } from '../runtime/reconcile.js';
 import type { ConfigResource } from '../sources/kubernetes.js';
 
-export const EMBEDDED_DATA_DIR = './.classctl/pgdata';
+export const EMBEDDED_DATA_DIR = DEFAULT_EMBEDDED_DATA_DIR;
 
+/**
+ * The database of --database / DATABASE_URL (else the embedded one), opened
+ * and schema-checked the one way every command uses (openCommandDatabase):
+ * a failure says what to do (run `classctl migrate`, check the URL or server).
+ */
 export async function openDatabaseFor(g: GlobalOptions): Promise<Database> {
-  return g.database ? openDatabase({ url: g.database }) : openDatabase({ dataDir: EMBEDDED_DATA_DIR });
+  return openCommandDatabase(g.database ? { url: g.database } : { dataDir: EMBEDDED_DATA_DIR });
 }
 
 export async function loadConfigSet(g: GlobalOptions): Promise<ConfigSet> {
@@ -54,12 +64,27 @@ export async function reportRunToConfigSource(g: GlobalOptions, config: ConfigSe
   }
 }
 
-/** `--now ISO`: an instant with an explicit offset or Z, so a run is never ambiguous. */
+/**
+ * `--out FILE` is checked before the run, so a typo in its directory is a
+ * usage error (exit 2) before anything is planned or written, not a failure
+ * after an apply.
+ */
+export async function checkOutFile(file: string): Promise<void> {
+  const dir = dirname(resolve(file));
+  const refuse = (why: string): never => {
+    throw new ClassctlError('USAGE', `--out "${file}": ${why}. Nothing was planned or written.`, { key: 'out' });
+  };
+  const info = await stat(dir).catch(() => null);
+  if (info === null) return refuse(`the directory ${dir} does not exist; create it or save the plan elsewhere`);
+  if (!info.isDirectory()) refuse(`${dir} is not a directory; save the plan elsewhere`);
+  if ((await stat(file).catch(() => null))?.isDirectory()) refuse('it is a directory; name a file in it, such as plan.json');
+  await access(dir, constants.W_OK).catch(() => refuse(`the directory ${dir} is not writable by this user; save the plan elsewhere`));
+}
+
+/** `--now ISO`: an instant with an explicit offset or Z, so a run is never ambiguous, in the years 1900–9999. */
 export function parseNow(value: string | undefined, clock: () => number = Date.now): number {
   if (value === undefined) return clock();
-  const ms = Date.parse(value);
-  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(ms)) {
-    throw new ClassctlError('USAGE', `--now "${value}" is not an ISO instant with a zone, e.g. 2026-11-25T09:00:00Z.`, { key: 'now' });
-  }
-  return ms;
+  const instant = readInstant(value);
+  if (!instant.ok) throw new ClassctlError('USAGE', `--now "${value}" ${instant.why}.`, { key: 'now' });
+  return instant.ms;
 }

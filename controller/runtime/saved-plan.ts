@@ -6,18 +6,80 @@
 // yields exactly the same changes (same sessions, same before/after, same
 // fields). Series versions and the config digest are compared first, for a
 // message that names what changed.
-import { ClassctlError } from '../core/errors.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
+import { describeSchemaErrors } from '../core/config/schema-errors.js';
+import { ClassctlError, ErrorCodes } from '../core/errors.js';
+import { readInstant } from '../core/instant-range.js';
 import { PLAN_FORMAT_VERSION, type PlanJson, type PlanJsonChange } from '../core/render/plan-json.js';
 
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+addFormats.default(ajv, ['date', 'date-time']);
+const validatePlanFile: ValidateFunction = ajv.compile(planSchema);
+
+/** At most this many problems are listed; the rest are counted. */
+const LISTED_PROBLEMS = 10;
+
+function invalid(file: string, lines: string[]): never {
+  const listed = lines.slice(0, LISTED_PROBLEMS).map((l) => `  ${file}#${l}`);
+  if (lines.length > LISTED_PROBLEMS) listed.push(`  … and ${lines.length - LISTED_PROBLEMS} more`);
+  throw new ClassctlError(
+    ErrorCodes.USAGE,
+    `${file} is not a valid saved plan:\n${listed.join('\n')}\n` +
+      `Nothing was applied. Make the plan again with \`classctl reconcile --plan --out ${file}\` and apply that file as written: a saved plan must not be edited.`,
+    { key: file },
+  );
+}
+
+/**
+ * Checks a saved plan file before anything else reads it: the plan schema
+ * (schemas/plan.schema.json), its format version, an instant `now` in range,
+ * and no change listed twice. Every problem names its JSON pointer.
+ */
 export function parseSavedPlan(raw: unknown, file: string): PlanJson {
-  const p = raw as Partial<PlanJson> | null;
-  if (!p || typeof p !== 'object' || !Array.isArray(p.changes) || typeof p.now !== 'string' || typeof p.configDigest !== 'string') {
-    throw new ClassctlError('USAGE', `${file} is not a saved plan: write one with \`classctl reconcile --plan --out ${file}\`.`, { key: file });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    invalid(file, [`/: the file holds ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}, not a plan object`]);
   }
-  if (p.formatVersion !== PLAN_FORMAT_VERSION) {
-    throw new ClassctlError('USAGE', `${file} has plan format ${String(p.formatVersion)}, this classctl reads ${PLAN_FORMAT_VERSION}; make the plan again.`, { key: file });
+  const p = raw as Partial<PlanJson>;
+  if (typeof p.formatVersion === 'number' && p.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new ClassctlError(ErrorCodes.USAGE, `${file} has plan format ${p.formatVersion}, this classctl reads ${PLAN_FORMAT_VERSION}; make the plan again.`, { key: file });
   }
+  if (!validatePlanFile(raw)) {
+    invalid(file, (validatePlanFile.errors ?? []).flatMap((e) => describePlanError(e)));
+  }
+  const now = readInstant(p.now);
+  if (!now.ok) invalid(file, [`/now: ${JSON.stringify(p.now)} ${now.why}`]);
+  const seen = new Map<string, number>();
+  const duplicates: string[] = [];
+  (p.changes as PlanJsonChange[]).forEach((c, i) => {
+    const key = changeKey(c);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else duplicates.push(`/changes/${i}: the same change as /changes/${first} (${c.action} of ${c.seriesId} ${c.occurrenceKey ?? ''}); a plan lists each change once`);
+  });
+  if (duplicates.length > 0) invalid(file, duplicates);
   return p as PlanJson;
+}
+
+const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': 'an ISO 8601 instant such as 2026-11-25T09:00:00Z', date: 'a local date YYYY-MM-DD' };
+
+/** One schema error as `POINTER: sentence`; format errors get the plan's own wording. */
+function describePlanError(e: ErrorObject): string[] {
+  if (e.keyword === 'format') {
+    const format = String((e.params as { format?: unknown }).format);
+    return [`${e.instancePath || '/'}: ${JSON.stringify(e.data)} is not ${FORMAT_EXAMPLES[format] ?? format}`];
+  }
+  return describeSchemaErrors([e], '', ErrorCodes.USAGE).map((f) => `${f.pointer || '/'}: ${f.message}`);
+}
+
+/** Canonical JSON (keys sorted at every level) of everything a change shows. */
+function changeKey(change: PlanJsonChange): string {
+  return JSON.stringify(change, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
 }
 
 /** Compares the saved plan's inputs with the current ones; throws PLAN_STALE naming the first difference. */
@@ -32,16 +94,24 @@ export function checkSavedPlanInputs(saved: PlanJson, current: { configDigest: s
   }
 }
 
-/** The recomputed changes must equal the saved ones exactly. */
+/**
+ * The recomputed changes must equal the saved ones exactly, as multisets over
+ * every field the plan shows (before and after, bookedCount, reason, …): a
+ * change listed twice, or edited in any field, does not match.
+ */
 export function checkSameChanges(saved: PlanJsonChange[], recomputed: PlanJsonChange[]): void {
-  const key = (c: PlanJsonChange) => JSON.stringify([c.action, c.branchId, c.seriesId, c.occurrenceKey, c.sessionId, c.fields ?? null, c.before, c.after, c.version ?? null]);
-  const a = saved.map(key);
-  const b = recomputed.map(key);
-  const bSet = new Set(b);
-  const aSet = new Set(a);
-  const missing = saved.find((c, i) => !bSet.has(a[i]!));
-  const extra = recomputed.find((c, i) => !aSet.has(b[i]!));
-  if (missing) stale(`the sessions changed since the plan was made: ${missing.action} of ${missing.seriesId} ${missing.occurrenceKey ?? ''} is no longer what a plan would do now`);
+  const unmatched = new Map<string, number>();
+  for (const c of recomputed) {
+    const key = changeKey(c);
+    unmatched.set(key, (unmatched.get(key) ?? 0) + 1);
+  }
+  for (const c of saved) {
+    const key = changeKey(c);
+    const left = unmatched.get(key) ?? 0;
+    if (left === 0) stale(`the sessions changed since the plan was made: ${c.action} of ${c.seriesId} ${c.occurrenceKey ?? ''} is no longer what a plan would do now`);
+    unmatched.set(key, left - 1);
+  }
+  const extra = recomputed.find((c) => (unmatched.get(changeKey(c)) ?? 0) > 0);
   if (extra) stale(`the sessions changed since the plan was made: a plan now would also ${extra.action} ${extra.seriesId} ${extra.occurrenceKey ?? ''}`);
 }
 

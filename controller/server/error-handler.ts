@@ -24,6 +24,11 @@ export function toErrorResponse(err: FastifyError | Error): { status: number; bo
   if (fe.validation) {
     return { status: 400, body: { code: HttpErrorCodes.INVALID_REQUEST, message: `Invalid request: ${fe.message}.` } };
   }
+  // A data exception (SQLSTATE class 22: a NUL byte, an out-of-range value)
+  // comes from what the request sent, not from the server.
+  if (/^22[0-9A-Z]{3}$/.test(String((err as { code?: unknown }).code ?? ''))) {
+    return { status: 400, body: { code: HttpErrorCodes.INVALID_REQUEST, message: 'Invalid request: a value in it cannot be stored or compared by the database (such as a NUL character); correct the request.' } };
+  }
   if (isTransientDatabaseError(err)) {
     return { status: 503, body: { code: 'DB_TRANSIENT', message: 'The database is unavailable right now; retry shortly.' } };
   }

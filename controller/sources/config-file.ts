@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseConfigDocument } from '../core/config/parse-document.js';
 import type { Problem } from '../core/errors.js';
 import type { ConfigDocument } from '../core/types.js';
+import { findDuplicateJsonKey } from './json-duplicate-keys.js';
 
 export interface ParsedFile {
   documents: ConfigDocument[];
@@ -52,6 +53,15 @@ function parseJsonFile(text: string, origin: string): ParsedFile {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { documents: [], problems: [unparsable(origin, `JSON syntax error: ${withLine(message, text)}. ${BLOCKS_ALL}`)] };
+  }
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate) {
+    const problem = unparsable(
+      origin,
+      `Duplicate key "${duplicate.key}" at ${duplicate.pointer} (line ${duplicate.line}, column ${duplicate.column}): ` +
+        `a JSON object may name each key once, and which of the two was meant cannot be known. Merge the two into one. ${BLOCKS_ALL}`,
+    );
+    return { documents: [], problems: [{ ...problem, pointer: duplicate.pointer }] };
   }
   const out: ParsedFile = { documents: [], problems: [] };
   add(out, parseConfigDocument(raw, origin));

@@ -40,6 +40,29 @@ export function isTransientDatabaseError(err: unknown): boolean {
   return TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_CONNECTION_CODES.has(code);
 }
 
+/** What to do about a connection failure, by its code; undefined for codes that are not about connecting. */
+function connectionAdvice(code: string): string | undefined {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused. Check that PostgreSQL is running there and that --database (or DATABASE_URL) names the right host and port';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'its host name does not resolve. Check the host in --database (or DATABASE_URL)';
+    case 'CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'connecting timed out. Check that the host is reachable (network, firewall) and that PostgreSQL listens on that port';
+    case '28P01':
+    case '28000':
+      return 'the server refused the login. Check the user and password in --database (or DATABASE_URL, PGPASSWORD) and pg_hba.conf';
+    case '3D000':
+      return 'that database does not exist on the server. Create it (createdb NAME) and run `classctl migrate`, or correct the database name in --database (or DATABASE_URL)';
+    case '57P03':
+      return 'the server is starting up or shutting down. Try again in a moment';
+    default:
+      return undefined;
+  }
+}
+
 /**
  * A database error as a ClassctlError with a sentence that says what to do,
  * for the cases an operator can fix; other errors are returned as they are.
@@ -55,12 +78,9 @@ export function explainDatabaseError(err: unknown, where: string): unknown {
       { key: where, cause: err },
     );
   }
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'CONNECT_TIMEOUT' || code === '28P01' || code === '3D000') {
-    return new ClassctlError(
-      ErrorCodes.DB_ERROR,
-      `Cannot use the database ${where}: ${message}. Check --database / DATABASE_URL and that the server is running.`,
-      { key: where, cause: err },
-    );
+  const advice = code === undefined ? undefined : connectionAdvice(code);
+  if (advice !== undefined) {
+    return new ClassctlError(ErrorCodes.DB_ERROR, `Cannot use the database ${where} (${message}): ${advice}.`, { key: where, cause: err });
   }
   return err;
 }

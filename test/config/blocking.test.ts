@@ -62,10 +62,17 @@ const cases: Case[] = [
   },
   {
     name: 'a document whose scope cannot be read blocks everything',
-    docs: [baseDoc(), { ...branchDoc('downtown', {}), apiVersion: 'scheduling.classctl.dev/v2' }],
+    docs: [baseDoc(), { ...branchDoc('downtown', {}), spec: { scope: { branch: 7 }, settings: {} } }],
     blocksAll: true,
     blocked: [['london-soho'], ['sydney-cbd', 'x']],
     open: [],
+  },
+  {
+    name: 'a branch document with a wrong apiVersion blocks its own branch only',
+    docs: [baseDoc(), { ...branchDoc('downtown', {}), apiVersion: 'scheduling.classctl.dev/v2' }],
+    blocksAll: false,
+    blocked: [['downtown'], ['downtown', 'downtown-yoga-mon']],
+    open: [['london-soho'], ['sydney-cbd', 'x']],
   },
 ];
 

@@ -55,8 +55,8 @@ async function scenario(t: Test, env: NodeJS.ProcessEnv, dir: string, migratedOn
 
   const b = await classctl(env, 'load', bad);
   t.equal(b.code, 2, 'a file with bad rows exits 2');
-  t.match(b.err, /bad\.yaml#\/series\/1\/startTime: series #1 "late-spin": startTime must be/);
-  t.match(b.err, /bad\.yaml#\/series\/1\/capacity: series #1 "late-spin": capacity must be/);
+  t.match(b.err, /bad\.yaml#\/series\/1\/startTime: series #1 "late-spin": startTime "25:00" is not a 24-hour local time/);
+  t.match(b.err, /bad\.yaml#\/series\/1\/capacity: series #1 "late-spin": capacity -4 must be a whole number/);
   t.match(b.err, /2 problems in .*bad\.yaml\. Nothing was written\./);
 
   const y = await classctl(env, 'load', broken);

@@ -6,7 +6,7 @@ import { renderPlanText } from '../../core/render/plan-text.js';
 import { reconcile, type ReconcileResult } from '../../runtime/reconcile.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
+import { checkOutFile, loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
 import { createMetrics, pushMetrics, recordRun, recordRunError } from '../../runtime/metrics.js';
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
@@ -30,6 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
         const now = parseNow(opts.now);
+        if (opts.out) await checkOutFile(opts.out);
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
         const startedAt = Date.now();

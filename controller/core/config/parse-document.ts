@@ -55,14 +55,26 @@ export function parseConfigDocument(raw: unknown, origin: string, index?: number
     // Settings errors are schema violations; everything around them is the resource shape.
     code: f.code === 'CONFIG_UNKNOWN_FIELD' || isUnder(f.pointer, SETTINGS_POINTER) ? f.code : 'CONFIG_SHAPE',
     pointer: f.pointer,
-    message: f.message,
+    message: headerMessage(raw, name, f.pointer) ?? f.message,
   }));
   return { problems };
 }
 
+/** apiVersion and kind: a sentence naming the document, the field and the one value classctl reads. */
+function headerMessage(raw: Record<string, unknown>, name: string, pointer: string): string | undefined {
+  const field = pointer === '/apiVersion' ? 'apiVersion' : pointer === '/kind' ? 'kind' : undefined;
+  if (field === undefined) return undefined;
+  const expected = field === 'apiVersion' ? API_VERSION : KIND;
+  const found = raw[field] === undefined ? 'it is missing' : `found ${JSON.stringify(raw[field])}`;
+  return `Document "${name}": ${field} must be "${expected}", ${found}. Set ${field}: ${expected}; classctl reads no other.`;
+}
+
 /** The scope, when the document is recognisably a SchedulingConfig and its spec.scope is valid. */
 function readableScope(raw: unknown): ConfigScope | undefined {
-  if (!isObject(raw) || raw.apiVersion !== API_VERSION || raw.kind !== KIND || !isObject(raw.spec)) return undefined;
+  // A SchedulingConfig of a wrong apiVersion with a readable spec.scope still
+  // says which scope it meant: that scope is blocked, not every scope. Another
+  // kind is not a SchedulingConfig at all, so its spec.scope means nothing.
+  if (!isObject(raw) || raw.kind !== KIND || !isObject(raw.spec)) return undefined;
   return readScope(raw.spec.scope);
 }
 

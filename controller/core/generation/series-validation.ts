@@ -2,7 +2,9 @@
 // series (scope `series:ID`, document = the id), points at the field
 // (`/rrule`, `/startTime`, …) and says what to write instead. A rule that
 // yields no occurrence at all is not a problem: it simply yields nothing.
-import { ErrorCodes, type ErrorCode, type Problem } from '../errors.js';
+// `classctl load` checks a file's series with the same function
+// (seriesFieldProblems), so nothing is stored that a run would refuse.
+import { ErrorCodes, joinPointer, type ErrorCode, type Problem } from '../errors.js';
 import type { ClassSeries } from '../types.js';
 import { isLocalDate, parseLocalDate } from './local-date.js';
 import { parseRecurrenceRule, type RecurrenceRule } from './rrule-parse.js';
@@ -28,6 +30,97 @@ export interface SeriesCheck {
   valid: { rule: RecurrenceRule; startMinutes: number } | null;
 }
 
+/** What a class series holds besides its identity: the fields both `load` and generation check. */
+export interface SeriesFields {
+  rrule: unknown;
+  startDate: unknown;
+  endDate: unknown;
+  startTime: unknown;
+  durationMinutes: unknown;
+  capacity: unknown;
+  exdates: unknown;
+}
+
+/** One problem with one field of a series: the field's path inside the series and a sentence naming the value and the fix. */
+export interface SeriesFieldProblem {
+  code: ErrorCode;
+  /** `['rrule']`, `['exdates', 2]`: the pointer's tokens below the series. */
+  path: Array<string | number>;
+  message: string;
+}
+
+/** The largest capacity the database holds (an `int` column). */
+export const MAX_CAPACITY = 2_147_483_647;
+
+/** How a value looks in a message: strings quoted, absent as "nothing", the rest as JSON. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? text.slice(0, 77) + '...' : text;
+}
+
+/**
+ * The single rule book for a series' fields: `classctl load` refuses exactly
+ * what generation would refuse later, because both call this.
+ */
+export function seriesFieldProblems(series: SeriesFields): SeriesFieldProblem[] {
+  const problems: SeriesFieldProblem[] = [];
+  const add = (code: ErrorCode, path: Array<string | number>, message: string): void => {
+    problems.push({ code, path, message });
+  };
+
+  const parsed = parseRecurrenceRule(series.rrule);
+  if (series.rrule === undefined) {
+    add(ErrorCodes.SERIES_RRULE, ['rrule'], 'rrule is missing; write an RRULE body such as FREQ=WEEKLY;BYDAY=MO,WE');
+  } else if (!parsed.ok) {
+    for (const error of parsed.errors) add(ErrorCodes.SERIES_RRULE, ['rrule'], `rrule ${shown(series.rrule)}: ${error}`);
+  }
+
+  const startDay = parseLocalDate(series.startDate);
+  if (series.startDate === undefined) {
+    add(ErrorCodes.SERIES_INVALID, ['startDate'], 'startDate is missing; write the first date of the series as YYYY-MM-DD');
+  } else if (startDay === null) {
+    add(ErrorCodes.SERIES_INVALID, ['startDate'], `startDate ${shown(series.startDate)} is not a calendar date; write YYYY-MM-DD`);
+  }
+  if (series.endDate !== null && series.endDate !== undefined) {
+    const endDay = parseLocalDate(series.endDate);
+    if (endDay === null) {
+      add(ErrorCodes.SERIES_INVALID, ['endDate'], `endDate ${shown(series.endDate)} is not a calendar date; write YYYY-MM-DD, or null for an open-ended series`);
+    } else if (startDay !== null && endDay < startDay) {
+      add(ErrorCodes.SERIES_INVALID, ['endDate'], `endDate ${series.endDate as string} is before startDate ${series.startDate as string}; set an endDate on or after the startDate, or null for an open-ended series`);
+    }
+  }
+
+  if (series.startTime === undefined) {
+    add(ErrorCodes.SERIES_INVALID, ['startTime'], 'startTime is missing; write the local start time as HH:MM, such as 07:30 or 18:00');
+  } else if (parseStartTime(series.startTime) === null) {
+    add(ErrorCodes.SERIES_INVALID, ['startTime'], `startTime ${shown(series.startTime)} is not a 24-hour local time HH:MM (00:00 to 23:59), such as 07:30 or 18:00`);
+  }
+
+  const duration = series.durationMinutes;
+  if (duration !== null && duration !== undefined && !(Number.isInteger(duration) && (duration as number) > 0 && (duration as number) <= MAX_DURATION_MINUTES)) {
+    add(
+      ErrorCodes.SERIES_INVALID,
+      ['durationMinutes'],
+      `durationMinutes ${shown(duration)} must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (24 hours), or null for the default`,
+    );
+  }
+
+  const capacity = series.capacity;
+  if (capacity !== null && capacity !== undefined && !(Number.isInteger(capacity) && (capacity as number) >= 0 && (capacity as number) <= MAX_CAPACITY)) {
+    add(ErrorCodes.SERIES_INVALID, ['capacity'], `capacity ${shown(capacity)} must be a whole number of at least 0 (at most ${MAX_CAPACITY}), or null for the default`);
+  }
+
+  if (!Array.isArray(series.exdates)) {
+    add(ErrorCodes.SERIES_INVALID, ['exdates'], `exdates ${shown(series.exdates)} must be a list of local dates (YYYY-MM-DD); use an empty list for none`);
+  } else {
+    series.exdates.forEach((date, i) => {
+      if (!isLocalDate(date)) add(ErrorCodes.SERIES_INVALID, ['exdates', i], `exdate ${shown(date)} is not a calendar date; write YYYY-MM-DD`);
+    });
+  }
+  return problems;
+}
+
 export function checkSeries(series: ClassSeries, timezone: string): SeriesCheck {
   const problems: Problem[] = [];
   const add = (code: ErrorCode, pointer: string, message: string): void => {
@@ -42,51 +135,11 @@ export function checkSeries(series: ClassSeries, timezone: string): SeriesCheck 
     );
   }
 
+  for (const p of seriesFieldProblems(series)) add(p.code, joinPointer(...p.path), p.message);
+
+  // Parses are memoized by rule text, so asking again costs a map lookup.
   const parsed = parseRecurrenceRule(series.rrule);
-  if (!parsed.ok) {
-    for (const error of parsed.errors) add(ErrorCodes.SERIES_RRULE, '/rrule', `rrule ${JSON.stringify(series.rrule)}: ${error}`);
-  }
-
-  const startDay = parseLocalDate(series.startDate);
-  if (startDay === null) {
-    add(ErrorCodes.SERIES_INVALID, '/startDate', `startDate ${JSON.stringify(series.startDate)} is not a calendar date; write YYYY-MM-DD`);
-  }
-  if (series.endDate !== null && series.endDate !== undefined) {
-    const endDay = parseLocalDate(series.endDate);
-    if (endDay === null) {
-      add(ErrorCodes.SERIES_INVALID, '/endDate', `endDate ${JSON.stringify(series.endDate)} is not a calendar date; write YYYY-MM-DD, or null for an open-ended series`);
-    } else if (startDay !== null && endDay < startDay) {
-      add(ErrorCodes.SERIES_INVALID, '/endDate', `endDate ${series.endDate} is before startDate ${series.startDate}; set an endDate on or after the startDate, or null for an open-ended series`);
-    }
-  }
-
   const startMinutes = parseStartTime(series.startTime);
-  if (startMinutes === null) {
-    add(ErrorCodes.SERIES_INVALID, '/startTime', `startTime ${JSON.stringify(series.startTime)} is not a 24-hour local time HH:MM (00:00 to 23:59), such as 07:30 or 18:00`);
-  }
-
-  const duration = series.durationMinutes;
-  if (duration !== null && duration !== undefined && !(Number.isInteger(duration) && duration > 0 && duration <= MAX_DURATION_MINUTES)) {
-    add(
-      ErrorCodes.SERIES_INVALID,
-      '/durationMinutes',
-      `durationMinutes ${JSON.stringify(duration)} must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (24 hours), or null for the default`,
-    );
-  }
-
-  const capacity = series.capacity;
-  if (capacity !== null && capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 0)) {
-    add(ErrorCodes.SERIES_INVALID, '/capacity', `capacity ${JSON.stringify(capacity)} must be a whole number of at least 0, or null for the default`);
-  }
-
-  if (!Array.isArray(series.exdates)) {
-    add(ErrorCodes.SERIES_INVALID, '/exdates', 'exdates must be a list of local dates (YYYY-MM-DD); use an empty list for none');
-  } else {
-    series.exdates.forEach((date, i) => {
-      if (!isLocalDate(date)) add(ErrorCodes.SERIES_INVALID, `/exdates/${i}`, `exdate ${JSON.stringify(date)} is not a calendar date; write YYYY-MM-DD`);
-    });
-  }
-
   const valid = problems.length === 0 && parsed.ok && startMinutes !== null ? { rule: parsed.rule, startMinutes } : null;
   return { problems, valid };
 }

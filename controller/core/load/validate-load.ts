@@ -1,12 +1,16 @@
 // `classctl load FILE`: every row of a load document checked before anything
 // is written (DESIGN §6 shape: branches [{id, name, timezone}], series [{id,
 // branchId, title, rrule, startDate, endDate, startTime, durationMinutes,
-// capacity, instructorId, roomId, exdates}]). Pure: whether a branchId names a
-// branch of the database is answered by the caller (unresolvedBranchRefs).
+// capacity, instructorId, roomId, exdates}]). The schedule fields of a series
+// (rule, dates, time, duration, capacity, exdates) and a branch's time zone are
+// checked by generation's own validator, so load refuses exactly what a run
+// would refuse. Pure: whether a branchId names a branch of the database is
+// answered by the caller (unresolvedBranchRefs), for every series row, valid
+// or not, so one pass reports everything.
 import { ErrorCodes, joinPointer, type Problem } from '../errors.js';
+import { isValidTimeZone, seriesFieldProblems } from '../generation/series-validation.js';
 import type { Branch, ClassSeries } from '../types.js';
-import { identifierProblem, isIanaTimeZone, isLocalDate, isLocalTime, show } from './field-formats.js';
-import { rruleBodyProblem } from './rrule-body.js';
+import { identifierProblem, show } from './field-formats.js';
 
 export type LoadSeries = Omit<ClassSeries, 'version'>;
 
@@ -31,9 +35,6 @@ const SERIES_FIELDS = [
 ] as const;
 /** Top-level keys of a snapshot that a load file may carry and that load ignores. */
 const IGNORED_TOP_LEVEL = new Set(['sessions', 'archivedSeries']);
-/** A class longer than a day is not a class; sessions of one series would overlap. */
-const MAX_DURATION_MINUTES = 24 * 60;
-const MAX_INT4 = 2_147_483_647;
 
 type Kind = 'branches' | 'series';
 
@@ -66,6 +67,19 @@ class RowChecker {
       severity: 'error',
     });
   }
+
+  /** A problem whose sentence already names the field (generation's validator writes those). */
+  failAt(path: Array<string | number>, sentence: string): void {
+    this.failed = true;
+    this.problems.push({
+      code: ErrorCodes.LOAD_INVALID,
+      scope: 'file',
+      document: this.id,
+      pointer: joinPointer(this.kind, this.index, ...path),
+      message: `${this.label}: ${sentence}`,
+      severity: 'error',
+    });
+  }
 }
 
 function problemAt(problems: Problem[], pointer: string, message: string): void {
@@ -88,16 +102,6 @@ function optionalId(row: Record<string, unknown>, field: string, c: RowChecker):
   return why ? null : (v as string);
 }
 
-function optionalInt(row: Record<string, unknown>, field: string, min: number, max: number, c: RowChecker): number | null {
-  const v = row[field];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    c.fail(field, `must be a whole number from ${min} to ${max}, or null to use the configured default; got ${show(v)}`);
-    return null;
-  }
-  return v;
-}
-
 function checkBranch(raw: unknown, index: number, problems: Problem[]): Branch | null {
   const row = raw as Record<string, unknown>;
   const id = typeof row?.id === 'string' ? row.id : undefined;
@@ -112,7 +116,7 @@ function checkBranch(raw: unknown, index: number, problems: Problem[]): Branch |
   if (row.name !== undefined && row.name !== null && (typeof row.name !== 'string' || row.name.trim() === '')) {
     c.fail('name', `must be a non-empty string (or absent: the id is used); got ${show(row.name)}`);
   }
-  if (!isIanaTimeZone(row.timezone)) {
+  if (typeof row.timezone !== 'string' || !isValidTimeZone(row.timezone)) {
     c.fail('timezone', `must be an IANA time zone such as "Europe/London" or "America/New_York"; got ${show(row.timezone)}`);
   }
   if (c.failed) return null;
@@ -133,31 +137,15 @@ function checkSeries(raw: unknown, index: number, problems: Problem[]): LoadSeri
     if (why) c.fail(field, `${why}; got ${show(row[field])}`);
   }
   if (typeof row.title !== 'string' || row.title.trim() === '') c.fail('title', `must be a non-empty string; got ${show(row.title)}`);
-  const rruleWhy = rruleBodyProblem(row.rrule);
-  if (rruleWhy) c.fail('rrule', `${rruleWhy}; got ${show(row.rrule)}`);
-  if (!isLocalDate(row.startDate)) c.fail('startDate', `must be a calendar date "YYYY-MM-DD" (quoted in YAML); got ${show(row.startDate)}`);
   const endDate = row.endDate ?? null;
-  if (endDate !== null && !isLocalDate(endDate)) {
-    c.fail('endDate', `must be a calendar date "YYYY-MM-DD", or null for no end; got ${show(endDate)}`);
-  } else if (endDate !== null && isLocalDate(row.startDate) && endDate < row.startDate) {
-    c.fail('endDate', `${endDate} is before startDate ${row.startDate}; the last date must be on or after the first`);
-  }
-  if (!isLocalTime(row.startTime)) c.fail('startTime', `must be a 24-hour local time "HH:MM" such as "18:30" (quoted in YAML); got ${show(row.startTime)}`);
-  const durationMinutes = optionalInt(row, 'durationMinutes', 1, MAX_DURATION_MINUTES, c);
-  const capacity = optionalInt(row, 'capacity', 0, MAX_INT4, c);
+  const exdateList = row.exdates ?? [];
+  const schedule = {
+    rrule: row.rrule, startDate: row.startDate, endDate, startTime: row.startTime,
+    durationMinutes: row.durationMinutes, capacity: row.capacity, exdates: exdateList,
+  };
+  for (const p of seriesFieldProblems(schedule)) c.failAt(p.path, p.message);
   const instructorId = optionalId(row, 'instructorId', c);
   const roomId = optionalId(row, 'roomId', c);
-  const exdates = new Set<string>();
-  if (row.exdates !== undefined && row.exdates !== null) {
-    if (!Array.isArray(row.exdates)) {
-      c.fail('exdates', `must be a list of dates "YYYY-MM-DD"; got ${show(row.exdates)}`);
-    } else {
-      row.exdates.forEach((d, j) => {
-        if (isLocalDate(d)) exdates.add(d);
-        else c.fail(['exdates', j], `must be a calendar date "YYYY-MM-DD"; got ${show(d)}`);
-      });
-    }
-  }
   if (c.failed) return null;
   return {
     id: row.id as string,
@@ -167,11 +155,11 @@ function checkSeries(raw: unknown, index: number, problems: Problem[]): LoadSeri
     startDate: row.startDate as string,
     endDate: endDate as string | null,
     startTime: row.startTime as string,
-    durationMinutes,
-    capacity,
+    durationMinutes: (row.durationMinutes ?? null) as number | null,
+    capacity: (row.capacity ?? null) as number | null,
     instructorId,
     roomId,
-    exdates: [...exdates].sort(),
+    exdates: [...new Set(exdateList as string[])].sort(),
   };
 }
 
@@ -240,9 +228,14 @@ export function validateLoadDocument(doc: unknown): LoadValidation {
   const unresolvedBranchRefs: BranchRef[] = [];
   seriesRows.forEach((raw, i) => {
     const s = checkSeries(raw, i, problems);
-    if (!s || dupSeries.has(i)) return;
-    series.push(s);
-    if (!fileBranchIds.has(s.branchId)) unresolvedBranchRefs.push({ index: i, seriesId: s.id, branchId: s.branchId });
+    if (s && !dupSeries.has(i)) series.push(s);
+    // Every row's branch is looked up, valid row or not: an unknown branch is
+    // reported with the file's other problems, not after they are fixed.
+    const row = raw as { id?: unknown; branchId?: unknown } | null;
+    const branchId = row?.branchId;
+    if (typeof branchId === 'string' && identifierProblem(branchId) === null && !fileBranchIds.has(branchId)) {
+      unresolvedBranchRefs.push({ index: i, seriesId: typeof row?.id === 'string' ? row.id : `#${i}`, branchId });
+    }
   });
   return { branches, series, problems, unresolvedBranchRefs };
 }

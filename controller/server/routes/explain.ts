@@ -8,7 +8,9 @@ import { HttpError, HttpErrorCodes } from '../http-errors.js';
 const params = {
   type: 'object',
   required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+  // A series id has no control characters (load refuses them); a NUL byte
+  // would reach PostgreSQL as an invalid text parameter.
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } },
 } as const;
 
 export function registerExplainRoute(app: FastifyInstance, deps: { db: Sql; loadConfig: () => Promise<ConfigSet> }): void {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigSet } from '../../core/config/config-set.js';
+import { readInstant } from '../../core/instant-range.js';
 import { planToJson } from '../../core/render/plan-json.js';
 import type { Logger } from '../../runtime/logger.js';
 import { reconcile } from '../../runtime/reconcile.js';
@@ -26,8 +27,12 @@ export function registerPlanRoute(app: FastifyInstance, deps: PlanRouteDeps): vo
   // What a run would change at `now` (default: the server's clock). Plan mode
   // takes no lock, starts no journal row and writes nothing.
   app.get<{ Querystring: { now?: string } }>('/api/plan', { schema: { querystring } }, async (request) => {
-    const now = request.query.now === undefined ? deps.clock() : Date.parse(request.query.now);
-    if (Number.isNaN(now)) throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: now "${request.query.now}" is not a valid instant.`);
+    let now = deps.clock();
+    if (request.query.now !== undefined) {
+      const instant = readInstant(request.query.now);
+      if (!instant.ok) throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: now "${request.query.now}" ${instant.why}.`);
+      now = instant.ms;
+    }
     const config = await deps.loadConfig();
     const result = await reconcile({ db: deps.db, config, logger: deps.logger.child({ api: 'plan', reqId: request.id }), now, mode: 'plan', clock: deps.clock });
     return planToJson(result.plan);
