@@ -12,9 +12,8 @@ import { renderPlanText } from '../../core/render/plan-text.js';
 import { checkApplyGuards } from '../../runtime/guards.js';
 import { reconcile } from '../../runtime/reconcile.js';
 import type { Database } from '../../store/database.js';
-import { openDatabase } from '../../store/database.js';
+import { openCommandDatabase } from '../../store/with-database.js';
 import { prepareLoad, writeLoad } from '../../store/load.js';
-import { assertMigrated } from '../../store/migrate.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { EMBEDDED_DATA_DIR, loadConfigSet, parseNow } from '../resources.js';
@@ -44,13 +43,13 @@ export function register(program: Command, ctx: CliContext): void {
         const logger = ctx.logger(cmd);
         const now = parseNow(opts.now);
         const config = await loadConfigSet(g);
-        const db = explicitUrl ? await openDatabase({ url: explicitUrl }) : await openDatabase({ dataDir: EMBEDDED_DATA_DIR });
+        // The embedded database migrates itself on open; a named PostgreSQL database must already be migrated.
+        const db = await openCommandDatabase(explicitUrl ? { url: explicitUrl } : { dataDir: EMBEDDED_DATA_DIR });
         try {
           ctx.write(`Database: ${db.describe()}${explicitUrl ? ' (--database)' : ' (embedded)'}\n`);
           if (!explicitUrl && ctx.io.env.DATABASE_URL) {
             ctx.write('DATABASE_URL is ignored by the demo; pass --database URL to run it on an empty PostgreSQL database.\n');
           }
-          if (explicitUrl) await assertMigrated(db);
           await checkApplyGuards(db, { expectedEnv: g.env, allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY, action: 'run the demo' });
           const prepared = await prepareLoad(db, parseYaml(await readFile(opts.file, 'utf8')));
           if (prepared.problems.some((p) => p.severity === 'error')) {
