@@ -21,8 +21,8 @@ export interface ControllerRunDeps {
   allowMassRemoval?: boolean;
   /** After each run that returned a result: e.g. write SchedulingConfig status conditions. Must not throw. */
   afterRun?: (result: ReconcileResult, config: ConfigSet) => Promise<void>;
-  /** Test hook passed through to reconcile: runs inside each branch transaction before it commits. */
-  beforeBranchCommit?: ReconcileOptions['beforeBranchCommit'];
+  /** Fault-injection points passed through to every run (tests); none in production. */
+  faults?: ReconcileOptions['faults'];
 }
 
 export type ControllerRun = (reasons: TriggerReason[]) => Promise<ReconcileResult | null>;
@@ -44,7 +44,7 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
         expectedEnv: deps.expectedEnv,
         allowApply: deps.allowApply,
         allowMassRemoval: deps.allowMassRemoval,
-        beforeBranchCommit: deps.beforeBranchCommit,
+        faults: deps.faults,
       });
       const finishedAt = clock();
       // reconcile() has logged the run (start, branches, refusal, summary); only metrics are left.
