@@ -7,7 +7,7 @@ import { describeSkipReason, type SkipReason } from '../store/sessions.js';
 import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
 import type { Logger } from './logger.js';
 import type { PendingBranch } from './plan-run.js';
-import { describeDbError, withRetry, type RetryPolicy } from './retry.js';
+import { describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import type { RunFaults } from './run-faults.js';
 
 /**
@@ -67,7 +67,7 @@ export async function writeBranches(o: {
     } catch (err) {
       const message = describeDbError(err);
       out.failedBranches.push({ branchId: bp.branchId, error: message });
-      branchLog.error({ err, code: (err as { code?: string }).code }, `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
+      branchLog.error(errorLogFields(err), `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
     }
   };
   // Branches are written WRITERS at a time, each in its own transaction

@@ -8,6 +8,7 @@ import type { TriggerReason } from './controller-loop.js';
 import type { Logger } from './logger.js';
 import { recordRun, recordRunError, type ControllerMetrics } from './metrics.js';
 import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+import { describeDbError, errorLogFields } from './retry.js';
 
 export interface ControllerRunDeps {
   db: Database;
@@ -53,8 +54,8 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
       return result;
     } catch (err) {
       recordRunError(deps.metrics, (clock() - startedAt) / 1000);
-      const code = err instanceof ClassctlError ? err.code : (err as { code?: unknown } | null)?.code;
-      log.error({ err, code }, `Controller run failed before it could finish (${err instanceof Error ? err.message : String(err)}); the next trigger or interval runs again.`);
+      const fields = err instanceof ClassctlError ? { err, code: err.code } : errorLogFields(err);
+      log.error(fields, `Controller run failed before it could finish (${describeDbError(err)}); the next trigger or interval runs again.`);
       return null;
     }
   };

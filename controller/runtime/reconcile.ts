@@ -10,7 +10,7 @@ import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, type RemovalCount } from './guards.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs } from './plan-run.js';
-import { DEFAULT_RETRY, describeDbError, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
 import { writtenSummary, type WrittenSummary } from './run-summary.js';
@@ -67,7 +67,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
 
   if (mode === 'apply') {
     try {
-      await checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply });
+      // The guard's reads are retried like every other read of the run.
+      await withRetry(() => checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply }), retry, logReadRetry(log, 'Reading the guard settings'));
     } catch (err) {
       if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
       throw err;
@@ -101,7 +102,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   } catch (err) {
     if (journal && !journal.finished) {
       const message = describeDbError(err);
-      log.child({ runId: journal.runId }).error({ err, code: (err as { code?: string }).code }, `Run failed before it finished: ${message}. Branches it committed are kept; the next run does the rest.`);
+      log.child({ runId: journal.runId }).error(errorLogFields(err), `Run failed before it finished: ${message}. Branches it committed are kept; the next run does the rest.`);
       await journal.finish({ status: 'failed', summary: null, error: message });
     }
     throw err;
