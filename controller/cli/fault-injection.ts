@@ -1,13 +1,11 @@
 // Fault injection for the crash tests (test/faults/): with
 // CLASSCTL_FAULT_PAUSE=POINT[:BRANCH] a run stops at that point, prints
 // `classctl-fault-pause POINT BRANCH` on stderr and waits until it receives
-// SIGUSR2 (or is killed). Points: after-snapshot, before-branch-commit,
-// before-finish. Unset in production; nothing else reads it.
-import type { ReconcileOptions } from '../runtime/reconcile.js';
+// SIGUSR2 (or is killed). Points: after-snapshot, after-plan,
+// before-branch-commit, before-finish. Unset in production; nothing else reads it.
+import type { RunFaults } from '../runtime/run-faults.js';
 
-type Hooks = Pick<ReconcileOptions, 'afterSnapshot' | 'beforeBranchCommit' | 'beforeFinish'>;
-
-export function faultInjectionHooks(spec: string | undefined, stderr: NodeJS.WritableStream): Hooks {
+export function faultInjectionHooks(spec: string | undefined, stderr: NodeJS.WritableStream): RunFaults {
   if (!spec) return {};
   const [point, branch] = spec.split(':');
   const pause = (where: string) =>
@@ -18,6 +16,8 @@ export function faultInjectionHooks(spec: string | undefined, stderr: NodeJS.Wri
   switch (point) {
     case 'after-snapshot':
       return { afterSnapshot: () => pause('after-snapshot') };
+    case 'after-plan':
+      return { afterPlan: () => pause('after-plan') };
     case 'before-finish':
       return { beforeFinish: () => pause('before-finish') };
     case 'before-branch-commit':

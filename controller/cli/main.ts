@@ -1,9 +1,45 @@
 import { Command, CommanderError } from 'commander';
-import { ClassctlError } from '../core/errors.js';
+import { ClassctlError, ErrorCodes } from '../core/errors.js';
 import { ExitCode } from './exit-codes.js';
 import { explainDatabaseError } from '../store/database-errors.js';
 import { commandModules } from './commands/index.js';
 import { createCliContext, type CliIo } from './context.js';
+import { describeDbError, isTransientDbError } from '../runtime/retry.js';
+import { installStrayErrorHandlers } from './stray-errors.js';
+
+/**
+ * Thrown by a write to a stdout whose reader is gone (`classctl snapshot |
+ * head -1`): the command stops at its next write, after finishing what it
+ * was doing (a run finishes its journal row first), and exits quietly.
+ */
+export class OutputClosed extends Error {
+  constructor() {
+    super('stdout was closed by its reader');
+    this.name = 'OutputClosed';
+  }
+}
+
+/**
+ * `stream` with a `write` that throws OutputClosed once the stream failed
+ * with EPIPE (the reader closed the pipe). The EPIPE itself is consumed here,
+ * so it never surfaces as an unhandled 'error' event.
+ */
+function guardOutput(stream: NodeJS.WritableStream): { stream: NodeJS.WritableStream; closed: () => boolean } {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw err;
+  });
+  const guarded = Object.create(stream, {
+    write: {
+      value: (...args: Parameters<NodeJS.WritableStream['write']>) => {
+        if (closed) throw new OutputClosed();
+        return (stream.write as (...a: unknown[]) => boolean)(...args);
+      },
+    },
+  }) as NodeJS.WritableStream;
+  return { stream: guarded, closed: () => closed };
+}
 
 /** Builds the `classctl` program; each command lives in its own module under `commands/`. */
 export function buildProgram(io: CliIo, onExit: (code: number) => void): Command {
@@ -32,6 +68,8 @@ export async function main(
   io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
   let code: number = ExitCode.OK;
+  const stdout = guardOutput(io.stdout);
+  io = { ...io, stdout: stdout.stream };
   const program = buildProgram(io, (c) => {
     code = c;
   });
@@ -45,6 +83,7 @@ export async function main(
       if (wantsJsonOutput(argv)) io.stdout.write(JSON.stringify({ error: { code: 'USAGE', message: err.message.replace(/^error: /, '') } }) + '\n');
       return ExitCode.USAGE_OR_INVALID_CONFIG;
     }
+    if (err instanceof OutputClosed) return ExitCode.OK;
     return reportFailure(err, io, argv, String(program.opts().logLevel ?? ''));
   }
   return code;
@@ -58,7 +97,11 @@ export async function main(
  * explained (explainDatabaseError) wherever they were thrown.
  */
 function reportFailure(thrown: unknown, io: CliIo, argv: string[], logLevel: string): number {
-  const err = explainDatabaseError(thrown, 'the database');
+  const explained = explainDatabaseError(thrown, 'the database');
+  // A connection lost for good after the retries: every write is one transaction per branch, so nothing is half-written.
+  const err = !(explained instanceof ClassctlError) && isTransientDbError(explained)
+    ? new ClassctlError(ErrorCodes.DB_ERROR, `${describeDbError(explained)}. Nothing was left half-written: run the command again.`, { key: 'database', cause: explained })
+    : explained;
   const known = err instanceof ClassctlError;
   const message = known
     ? err.message
@@ -79,8 +122,16 @@ function wantsJsonOutput(argv: string[]): boolean {
 
 /** The process entry (bin/classctl.js): sets the exit code, reports unexpected errors. */
 export async function runCli(): Promise<void> {
+  let strayFailure = false;
+  installStrayErrorHandlers(process.stderr, () => {
+    strayFailure = true;
+    process.exitCode = Math.max(Number(process.exitCode ?? 0), ExitCode.RUN_FAILED);
+  });
+  // Logs go to stderr: a closed stderr (`2>&1 | head`) must not kill the process either.
+  process.stderr.on('error', () => {});
   try {
-    process.exitCode = await main(process.argv);
+    const code = await main(process.argv);
+    process.exitCode = strayFailure ? Math.max(code, ExitCode.RUN_FAILED) : code;
   } catch (err) {
     process.stderr.write(`classctl: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = ExitCode.RUN_FAILED;

@@ -16,6 +16,8 @@ import { explainDatabaseError } from '../store/database-errors.js';
 import { assertMigrated } from '../store/migrate.js';
 import type { GlobalOptions } from './context.js';
 import { loadConfigSet, openDatabaseFor, reportRunToConfigSource } from './resources.js';
+import { handleStrayDatabaseErrors } from './stray-errors.js';
+import { describeDbError } from '../runtime/retry.js';
 
 /** The channel of migration 010's trigger on class_series; the payload is the branch id. */
 export const SERIES_CHANGED_CHANNEL = 'classctl_series_changed';
@@ -56,6 +58,14 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
     throw explainDatabaseError(err, o.globals.database ?? 'the embedded database');
   }
   const cleanup: Array<() => Promise<void> | void> = [() => db.close()];
+  // A database error no run awaited (an idle connection dropped, the LISTEN
+  // connection re-listening) must not end the controller: log it; the next
+  // run reconnects and retries.
+  cleanup.push(
+    handleStrayDatabaseErrors((err) =>
+      log.error({ code: (err as { code?: string }).code }, `A database connection was lost outside a run (${describeDbError(err)}); serve goes on, and the next run reconnects.`),
+    ),
+  );
   const closeAll = async () => {
     for (const fn of cleanup.reverse()) {
       try {

@@ -1,28 +1,47 @@
-// Writes one branch's changes: one transaction, one advisory lock, bulk statements.
+// Writes one branch's changes: one transaction, one advisory lock, bulk
+// statements, and a record of what was written in that same transaction.
 import type { Change, SeriesArchiveChange, SessionChange } from '../core/plan-types.js';
 import { archiveSeries } from '../store/archive.js';
+import { readBranchWrite, recordBranchWrite, type BranchWriteCounts } from '../store/branch-writes.js';
 import type { Database } from '../store/database.js';
 import { CreatesCollided, writeSessionChanges } from '../store/sessions.js';
 import { tryLockBranch } from './branch-lock.js';
 
+/** Why a planned change was not written: a session write's reason code, or a series edited since the plan. */
+export type NotWrittenReason = string;
+
 export interface BranchApplyResult {
   branchId: string;
+  /** applied: the transaction committed; locked: another run holds the branch, nothing was written. */
   status: 'applied' | 'locked';
   created: number;
   updated: number;
   deleted: number;
   cancelled: number;
   seriesArchived: number;
-  /** Changes the database refused because a row changed under the plan (booked, detached, already there). */
-  skipped: Array<{ seriesId: string; occurrenceKey: string | null; reason: string }>;
+  /** Changes the database refused because a row changed under the plan (booked, detached, already there, changed). */
+  skipped: Array<{ seriesId: string; occurrenceKey: string | null; reason: NotWrittenReason }>;
+  /** The same, counted by reason (kept when the details are not: a recovered commit). */
+  notWritten: Record<NotWrittenReason, number>;
+  /** The branch was found committed by an earlier attempt whose acknowledgement was lost; these are its counts. */
+  recovered?: boolean;
 }
 
-export async function applyBranchChanges(
-  db: Database,
-  branchId: string,
-  changes: Change[],
-  opts: { runId: string | null; now: number; beforeCommit?: () => Promise<void> },
-): Promise<BranchApplyResult> {
+export interface ApplyBranchOptions {
+  /** The run writing; its branch-write record makes a lost COMMIT acknowledgement recognisable. */
+  runId: string | null;
+  /** The run's logical instant: what has started is decided against it. */
+  now: number;
+  /** A retry: first look whether an earlier attempt of this run committed the branch. */
+  retrying?: boolean;
+  beforeCommit?: () => Promise<void>;
+}
+
+export async function applyBranchChanges(db: Database, branchId: string, changes: Change[], opts: ApplyBranchOptions): Promise<BranchApplyResult> {
+  if (opts.retrying && opts.runId !== null) {
+    const committed = await readBranchWrite(db, opts.runId, branchId);
+    if (committed) return recoveredResult(branchId, committed);
+  }
   const sessionChanges: SessionChange[] = [];
   const archives: SeriesArchiveChange[] = [];
   for (const c of changes) {
@@ -45,10 +64,10 @@ async function writeBranch(
   branchId: string,
   sessionChanges: SessionChange[],
   archives: SeriesArchiveChange[],
-  opts: { runId: string | null; now: number; beforeCommit?: () => Promise<void> },
+  opts: ApplyBranchOptions,
   fastCreates: boolean,
 ): Promise<BranchApplyResult> {
-  const result: BranchApplyResult = { branchId, status: 'applied', created: 0, updated: 0, deleted: 0, cancelled: 0, seriesArchived: 0, skipped: [] };
+  const result: BranchApplyResult = { branchId, status: 'applied', created: 0, updated: 0, deleted: 0, cancelled: 0, seriesArchived: 0, skipped: [], notWritten: {} };
   return db.transaction(async (tx) => {
     if (!(await tryLockBranch(tx, branchId))) {
       result.status = 'locked';
@@ -63,13 +82,21 @@ async function writeBranch(
       for (const s of w.skipped) result.skipped.push({ seriesId: s.seriesId, occurrenceKey: s.occurrenceKey, reason: s.reason });
     }
     if (archives.length > 0) {
-      const a = await archiveSeries(tx, archives, opts.runId, opts.now);
+      const a = await archiveSeries(tx, archives, opts.runId);
       result.seriesArchived = a.archived.length;
-      for (const id of a.skipped) {
-        result.skipped.push({ seriesId: id, occurrenceKey: null, reason: 'the series changed since the plan was made; it is archived by a later run if it is still ended' });
-      }
+      for (const id of a.skipped) result.skipped.push({ seriesId: id, occurrenceKey: null, reason: 'series-changed' });
     }
+    for (const s of result.skipped) result.notWritten[s.reason] = (result.notWritten[s.reason] ?? 0) + 1;
+    if (opts.runId !== null) await recordBranchWrite(tx, opts.runId, branchId, countsOf(result));
     if (opts.beforeCommit) await opts.beforeCommit();
     return result;
   });
+}
+
+function countsOf(r: BranchApplyResult): BranchWriteCounts {
+  return { created: r.created, updated: r.updated, deleted: r.deleted, cancelled: r.cancelled, seriesArchived: r.seriesArchived, notWritten: r.notWritten };
+}
+
+function recoveredResult(branchId: string, c: BranchWriteCounts): BranchApplyResult {
+  return { branchId, status: 'applied', ...c, skipped: [], recovered: true };
 }

@@ -8,6 +8,7 @@ import type { TriggerReason } from './controller-loop.js';
 import type { Logger } from './logger.js';
 import { recordRun, recordRunError, type ControllerMetrics } from './metrics.js';
 import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+import { describeDbError, errorLogFields } from './retry.js';
 
 export interface ControllerRunDeps {
   db: Database;
@@ -21,8 +22,8 @@ export interface ControllerRunDeps {
   allowMassRemoval?: boolean;
   /** After each run that returned a result: e.g. write SchedulingConfig status conditions. Must not throw. */
   afterRun?: (result: ReconcileResult, config: ConfigSet) => Promise<void>;
-  /** Test hook passed through to reconcile: runs inside each branch transaction before it commits. */
-  beforeBranchCommit?: ReconcileOptions['beforeBranchCommit'];
+  /** Fault-injection points passed through to every run (tests); none in production. */
+  faults?: ReconcileOptions['faults'];
 }
 
 export type ControllerRun = (reasons: TriggerReason[]) => Promise<ReconcileResult | null>;
@@ -44,7 +45,7 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
         expectedEnv: deps.expectedEnv,
         allowApply: deps.allowApply,
         allowMassRemoval: deps.allowMassRemoval,
-        beforeBranchCommit: deps.beforeBranchCommit,
+        faults: deps.faults,
       });
       const finishedAt = clock();
       // reconcile() has logged the run (start, branches, refusal, summary); only metrics are left.
@@ -53,8 +54,8 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
       return result;
     } catch (err) {
       recordRunError(deps.metrics, (clock() - startedAt) / 1000);
-      const code = err instanceof ClassctlError ? err.code : (err as { code?: unknown } | null)?.code;
-      log.error({ err, code }, `Controller run failed before it could finish (${err instanceof Error ? err.message : String(err)}); the next trigger or interval runs again.`);
+      const fields = err instanceof ClassctlError ? { err, code: err.code } : errorLogFields(err);
+      log.error(fields, `Controller run failed before it could finish (${describeDbError(err)}); the next trigger or interval runs again.`);
       return null;
     }
   };

@@ -33,6 +33,7 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 export interface ControllerMetrics {
   registry: Registry;
   runs: Counter<'result'>;
+  plans: Counter<'result'>;
   duration: Histogram;
   sessionsChanged: Counter<'action'>;
   seriesArchived: Counter;
@@ -55,6 +56,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): ControllerMetric
   const m: ControllerMetrics = {
     registry,
     runs: new Counter({ name: 'classctl_reconcile_runs_total', help: 'Reconcile runs, by result (succeeded, failed, refused, invalid-config, error).', labelNames: ['result'], registers }),
+    plans: new Counter({ name: 'classctl_plans_total', help: 'Plan-only runs (nothing written), by result; never counted as reconcile runs or successes.', labelNames: ['result'], registers }),
     duration: new Histogram({ name: 'classctl_reconcile_duration_seconds', help: 'Duration of reconcile runs, from start to journal.', buckets: DURATION_BUCKETS, registers }),
     sessionsChanged: new Counter({ name: 'classctl_sessions_changed_total', help: 'Class sessions written, by action (create, update, delete, cancel).', labelNames: ['action'], registers }),
     seriesArchived: new Counter({ name: 'classctl_series_archived_total', help: 'Ended class series copied to class_series_archive and deleted.', registers }),
@@ -66,6 +68,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): ControllerMetric
   // Every label value exists from the start at 0, so rate() and `> 0` alerts
   // see the first increment instead of a series appearing out of nowhere.
   for (const result of RUN_RESULTS) m.runs.inc({ result }, 0);
+  for (const result of RUN_RESULTS) m.plans.inc({ result }, 0);
   for (const action of SESSION_ACTIONS) m.sessionsChanged.inc({ action }, 0);
   for (const kind of ERROR_KINDS) m.errors.inc({ kind }, 0);
   m.buildInfo.set({ version: opts.version ?? readPackageVersion(), node: opts.nodeVersion ?? process.version }, 1);
@@ -78,10 +81,19 @@ export function createMetrics(opts: CreateMetricsOptions = {}): ControllerMetric
   return m;
 }
 
-/** Records a finished run from its result. `atMs` is when it finished (the last-success time). */
+/**
+ * Records a finished run from its result. `atMs` is when it finished (the
+ * last-success time). A plan-only run wrote nothing: it is counted in
+ * classctl_plans_total, never as a reconcile run nor as a success, so it
+ * cannot hide a "no recent success" alert.
+ */
 export function recordRun(m: ControllerMetrics, result: ReconcileResult, durationSeconds: number, atMs: number = Date.now()): void {
-  m.runs.inc({ result: result.outcome });
-  m.duration.observe(durationSeconds);
+  const planOnly = result.plan.mode === 'plan';
+  if (planOnly) m.plans.inc({ result: result.outcome });
+  else {
+    m.runs.inc({ result: result.outcome });
+    m.duration.observe(durationSeconds);
+  }
   let created = 0, updated = 0, deleted = 0, cancelled = 0, archived = 0;
   for (const b of result.branches) {
     created += b.created;
@@ -101,7 +113,7 @@ export function recordRun(m: ControllerMetrics, result: ReconcileResult, duratio
   if (result.refusal) m.errors.inc({ kind: 'guard' });
   // A refused run may stop before it reads the configuration: keep the last count then.
   if (result.outcome !== 'refused') m.configInvalidDocuments.set(countInvalidDocuments(result.plan.problems));
-  if (result.outcome === 'succeeded') m.lastSuccess.set(atMs / 1000);
+  if (result.outcome === 'succeeded' && !planOnly) m.lastSuccess.set(atMs / 1000);
 }
 
 /** Records a run that threw instead of returning a result. */

@@ -12,6 +12,7 @@ import type { Database } from '../store/database.js';
 import { readArchivedSeriesIds, readBranches, readSeries } from '../store/inputs.js';
 import { matchesDigest, readBranchObservations, type SeriesDigest } from '../store/series-digests.js';
 import { readObservedSessions } from '../store/sessions.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
 export interface InputSnapshot {
   branches: Branch[];
@@ -24,6 +25,7 @@ export interface InputSnapshot {
  * finishes with them even if a series is edited meanwhile.
  */
 export async function snapshotInputs(db: Database): Promise<InputSnapshot> {
+  // Read-only: a caller may retry it whole after a transient error.
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const branches = await readBranches(tx);
@@ -47,6 +49,9 @@ export interface PlanRunInput {
    * 'full' reads every observed session. Both give the same plan.
    */
   observedRead?: 'digest' | 'full';
+  /** Reads are retried on transient database errors (they change nothing, so a retry is safe). */
+  retry?: RetryPolicy;
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** A branch whose observed sessions are read; its plan is computed now or on demand. */
@@ -166,6 +171,11 @@ function observeInBatches(ctx: RunContext, branches: Branch[]): { next(branch: B
   };
 }
 
+/** A read of the database, retried per the run's policy. */
+function retried<T>(ctx: RunContext, read: () => Promise<T>): Promise<T> {
+  return withRetry(read, ctx.retry ?? DEFAULT_RETRY, ctx.onRetry);
+}
+
 async function observeBatch(ctx: RunContext, batch: Branch[]): Promise<Map<string, ObservedBranch>> {
   const result = new Map<string, ObservedBranch>();
   const read: Array<{ id: string; today: LocalDate }> = [];
@@ -176,13 +186,13 @@ async function observeBatch(ctx: RunContext, batch: Branch[]): Promise<Map<strin
   }
   if (ctx.observedRead === 'full') {
     for (const { id, today } of read) {
-      const observed = await readObservedSessions(ctx.db, id, ctx.now, today);
+      const observed = await retried(ctx, () => readObservedSessions(ctx.db, id, ctx.now, today));
       result.set(id, { today, observed, digests: null, empty: observed.length === 0 });
     }
     return result;
   }
   if (read.length === 0) return result;
-  const stored = await readBranchObservations(ctx.db, read, ctx.now);
+  const stored = await retried(ctx, () => readBranchObservations(ctx.db, read, ctx.now));
   for (const { id, today } of read) {
     const { digests, started } = stored.get(id)!;
     result.set(id, { today, observed: started, digests, empty: digests.length === 0 && started.length === 0 });
@@ -209,7 +219,8 @@ async function planObservedBranch(ctx: RunContext, branch: Branch, series: Class
   let observed = observation.observed;
   if (unsettled.length > 0) {
     const readInFull = new Set(unsettled);
-    const full = await readObservedSessions(ctx.db, branch.id, ctx.now, observation.today, unsettled);
+    const today = observation.today;
+    const full = await retried(ctx, () => readObservedSessions(ctx.db, branch.id, ctx.now, today, unsettled));
     observed = observation.observed.filter((o) => !readInFull.has(o.seriesId)).concat(full);
     observed.sort(bySeriesAndKey);
   }

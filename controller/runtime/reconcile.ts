@@ -5,14 +5,16 @@ import { allProblems, summarizePlan, type Plan, type RunMode } from '../core/pla
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Problem } from '../core/errors.js';
 import type { Database } from '../store/database.js';
-import { finishRun, startRun } from '../store/runs.js';
-import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
+import type { BranchApplyResult } from './apply-branch.js';
+import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
 import { archivesAhead, removalCounts } from './removal-guard.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs } from './plan-run.js';
-import { DEFAULT_RETRY, describeDbError, withRetry, type RetryPolicy } from './retry.js';
-import { markInterruptedRuns } from './journal.js';
+import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
+import { NO_FAULTS, type RunFaults } from './run-faults.js';
+import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
+import { writtenSummary, type WrittenSummary } from './run-summary.js';
 import { planToJson, type PlanJson } from '../core/render/plan-json.js';
 import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs } from './saved-plan.js';
 
@@ -32,31 +34,25 @@ export interface ReconcileOptions {
    * from it (reconcile --apply, apply PLANFILE). Absent: any `now` (simulate, demo, tests).
    */
   nowGuard?: { allowSkew: boolean; maxBehindMs?: number };
-  /** Test hook: runs after the inputs are snapshotted and the run is journaled, before anything is planned. */
-  afterSnapshot?: () => Promise<void>;
-  /** Test hook: runs inside each branch transaction before it commits. */
-  beforeBranchCommit?: (branchId: string) => Promise<void>;
-  /** Test hook: runs after every branch is written, before the journal row is finished. */
-  beforeFinish?: () => Promise<void>;
+  /** Fault-injection points (tests, CLASSCTL_FAULT_PAUSE); none in production. */
+  faults?: RunFaults;
   retry?: RetryPolicy;
+  /** The journal row's lease and how often it is renewed. */
+  lease?: LeasePolicy;
   /** A saved plan to apply exactly: the run refuses (PLAN_STALE) unless it recomputes the same changes. */
   savedPlan?: PlanJson;
 }
-
-/**
- * Branch transactions in flight at once. Two keep the database busy while this
- * process does its part (round trips, encoding, the next plan) and let its two
- * cores each insert a branch; more only queue on the same cores.
- */
-const WRITERS = 2;
 
 export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
 
 export interface ReconcileResult {
   plan: Plan;
+  /** The plan's counts: what the run meant to change. */
   summary: PlanSummary;
+  /** What the run's committed branch transactions wrote, branch by branch (all zero for a plan). */
+  written: WrittenSummary;
   runId: string | null;
-  /** The interrupted run this one resumes (DESIGN §5). */
+  /** The interrupted run this one resumes. */
   resumedAfter: string | null;
   /** When resuming: series the interrupted run had already converged, and those this run still changed. */
   resume?: { seriesConverged: number; seriesChanged: number };
@@ -72,18 +68,24 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   const clock = opts.clock ?? Date.now;
   const startedAt = clock();
   const log = opts.logger;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const faults = opts.faults ?? NO_FAULTS;
 
   if (mode === 'apply') {
     try {
-      const { environment } = await checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply });
-      if (opts.nowGuard) await checkNowSkew(db, { now, environment, allowSkew: opts.nowGuard.allowSkew, maxBehindMs: opts.nowGuard.maxBehindMs });
+      // The guards' reads are retried like every other read of the run.
+      const { environment } = await withRetry(() => checkApplyGuards(db, { expectedEnv: opts.expectedEnv, allowApply: opts.allowApply }), retry, logReadRetry(log, 'Reading the guard settings'));
+      const nowGuard = opts.nowGuard;
+      if (nowGuard) {
+        await withRetry(() => checkNowSkew(db, { now, environment, allowSkew: nowGuard.allowSkew, maxBehindMs: nowGuard.maxBehindMs }), retry, logReadRetry(log, 'Reading the database clock'));
+      }
     } catch (err) {
       if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
       throw err;
     }
   }
 
-  const snapshot = await snapshotInputs(db);
+  const snapshot = await withRetry(() => snapshotInputs(db), retry, logReadRetry(log, 'Reading the inputs'));
   if (opts.savedPlan) {
     try {
       checkSavedPlanInputs(opts.savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
@@ -93,30 +95,68 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       throw err;
     }
   }
-  const interrupted = mode === 'apply' ? await markInterruptedRuns(db, clock) : [];
+  const journal =
+    mode === 'apply'
+      ? await openRunJournal({
+          db,
+          log,
+          retry,
+          lease: opts.lease ?? DEFAULT_LEASE,
+          clock,
+          start: { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt },
+        })
+      : null;
+  // From here on the run row exists: it is finished on every way out.
+  try {
+    return await planAndApply({ ...opts, clock, retry, faults, startedAt, snapshot, journal });
+  } catch (err) {
+    if (journal && !journal.finished) {
+      const message = describeDbError(err);
+      log.child({ runId: journal.runId }).error(errorLogFields(err), `Run failed before it finished: ${message}. Branches it committed are kept; the next run does the rest.`);
+      await journal.finish({ status: 'failed', summary: null, error: message });
+    }
+    throw err;
+  } finally {
+    journal?.close();
+  }
+}
+
+interface RunContext extends ReconcileOptions {
+  clock: () => number;
+  retry: RetryPolicy;
+  faults: RunFaults;
+  startedAt: number;
+  snapshot: Awaited<ReturnType<typeof snapshotInputs>>;
+  journal: RunJournal | null;
+}
+
+async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
+  const { db, config, now, mode, clock, retry, faults, snapshot, journal } = ctx;
+  const runId = journal?.runId ?? null;
+  const interrupted = journal?.interrupted ?? [];
   const resumedAfter = interrupted.length > 0 ? interrupted[interrupted.length - 1]!.id : null;
-  const runId = mode === 'apply' ? await startRun(db, { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt, resumedAfter }) : null;
-  const runLog = runId ? log.child({ runId }) : log;
-  if (opts.afterSnapshot) await opts.afterSnapshot();
+  const runLog = runId ? ctx.logger.child({ runId }) : ctx.logger;
+  if (faults.afterSnapshot) await faults.afterSnapshot();
   for (const dead of interrupted) {
-    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (its process is gone); marked interrupted. This run recomputes everything and finishes what it left.`);
+    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (${dead.leaseExpired ? 'its lease expired' : 'its process is gone'}); marked interrupted. This run recomputes everything and finishes what it left.`);
   }
   runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, mode === 'apply' ? 'Reconcile run started.' : 'Planning started; nothing will be written.');
 
   // An apply that needs no complete plan before writing (no saved plan to
-  // compare, no resume to report) plans a branch with nothing observed only
-  // when it reaches it, while the branch before is being written: such a
-  // branch removes no session, and the series it will archive are counted
-  // ahead (archivesAhead), so the mass-removal guard still sees every removal
-  // of the run before anything is written.
-  const deferPlanning = mode === 'apply' && !opts.savedPlan && resumedAfter === null;
-  const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning });
+  // compare, no resume to report, no fault point after the plan) plans a
+  // branch with nothing observed only when it reaches it, while the branch
+  // before is being written: such a branch removes no session, and the series
+  // it will archive are counted ahead (archivesAhead), so the mass-removal
+  // guard still sees every removal of the run before anything is written.
+  const deferPlanning = mode === 'apply' && !ctx.savedPlan && resumedAfter === null && !faults.afterPlan;
+  const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning, retry, onRetry: logReadRetry(runLog, 'Observing sessions') });
   const plan = observed.plan;
   for (const b of observed.branches) if (!b.deferred) plan.branches.push(await b.plan());
   const loggedProblems = new Set<Problem>();
   const result: ReconcileResult = {
     plan,
     summary: summarizePlan(plan),
+    written: writtenSummary([]),
     runId,
     resumedAfter,
     outcome: 'succeeded',
@@ -140,12 +180,13 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       `Resuming interrupted run ${resumedAfter}: ${result.resume.seriesConverged} series were already converged, ${result.resume.seriesChanged} still need changes.`,
     );
   }
+  if (faults.afterPlan) await faults.afterPlan();
   // A guard that refuses after planning: journal the refusal, write nothing.
   const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
     await completePlan();
     runLog.error({ code: err.code }, err.message);
-    if (runId) await finishRun(db, runId, { status: 'failed', summary: result.summary, error: err.message, finishedAtMs: clock() });
+    await journal?.finish({ status: 'failed', summary: journalSummary(result), error: err.message });
     return { ...result, outcome: 'refused', exitCode: 3, refusal: err };
   };
 
@@ -153,20 +194,20 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     result.outcome = 'invalid-config';
     result.exitCode = 2;
     runLog.error({ errors: result.summary.errors }, 'No branch was reconciled because the base configuration is missing or invalid; fix the documents listed above (classctl validate) and run again.');
-    if (runId) await finishRun(db, runId, { status: 'failed', summary: result.summary, error: 'invalid configuration', finishedAtMs: clock() });
+    await journal?.finish({ status: 'failed', summary: journalSummary(result), error: 'invalid configuration' });
     return result;
   }
 
-  if (mode === 'apply' && opts.savedPlan) {
+  if (mode === 'apply' && ctx.savedPlan) {
     try {
-      checkSameChanges(opts.savedPlan.changes, planToJson(plan).changes);
+      checkSameChanges(ctx.savedPlan.changes, planToJson(plan).changes);
     } catch (err) {
       return refuseRun(err);
     }
   }
 
-  if (mode === 'apply') {
-    if (!opts.allowMassRemoval) {
+  if (mode === 'apply' && runId !== null) {
+    if (!ctx.allowMassRemoval) {
       try {
         const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
         checkMassRemoval(removalCounts(plan, config, archivesAhead(deferred, snapshot, config, now)));
@@ -174,57 +215,10 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
         return refuseRun(err);
       }
     }
-    const applyBranch = async (bp: BranchPlan): Promise<void> => {
-      const branchLog = runLog.child({ branchId: bp.branchId });
-      try {
-        const hook = opts.beforeBranchCommit;
-        const applied = await withRetry(
-          () => applyBranchChanges(db, bp.branchId, bp.changes, { runId, now, beforeCommit: hook && (() => hook(bp.branchId)) }),
-          opts.retry ?? DEFAULT_RETRY,
-          (err, attempt, delayMs) =>
-            branchLog.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `Branch transaction failed with a transient database error (${(err as Error).message}); retrying in ${delayMs} ms.`),
-        );
-        result.branches.push(applied);
-        if (applied.status === 'locked') {
-          branchLog.warn('Branch skipped: another run or replica holds its lock and is reconciling it now; the next run picks it up if anything is left.');
-        } else {
-          branchLog.info(
-            { created: applied.created, updated: applied.updated, deleted: applied.deleted, cancelled: applied.cancelled, seriesArchived: applied.seriesArchived, skipped: applied.skipped.length },
-            'Branch reconciled.',
-          );
-          for (const s of applied.skipped) branchLog.warn({ seriesId: s.seriesId, occurrenceKey: s.occurrenceKey }, `Change not written: ${s.reason}.`);
-        }
-      } catch (err) {
-        const message = describeDbError(err);
-        result.failedBranches.push({ branchId: bp.branchId, error: message });
-        branchLog.error({ err, code: (err as { code?: string }).code }, `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
-      }
-    };
-    // Branches are written WRITERS at a time, each in its own transaction
-    // under its own lock (as two replicas would), so the database always has
-    // a statement to run while this process waits on the other branch or
-    // computes the next deferred plan. With a test hook that pauses before a
-    // commit, one at a time: "paused at branch k" then means the branches
-    // before k are committed and none after.
-    const writers = opts.beforeBranchCommit ? 1 : WRITERS;
-    const inFlight = new Set<Promise<void>>();
-    try {
-      for (const b of observed.branches) {
-        const bp = await b.plan();
-        while (inFlight.size >= writers) await Promise.race(inFlight);
-        if (bp.changes.length === 0) continue;
-        const writing: Promise<void> = applyBranch(bp).then(() => {
-          inFlight.delete(writing);
-        });
-        inFlight.add(writing);
-      }
-    } finally {
-      await Promise.all(inFlight);
-    }
-    const order = new Map(observed.branches.map((b, i) => [b.branchId, i]));
-    const byBranchOrder = (a: { branchId: string }, b: { branchId: string }) => order.get(a.branchId)! - order.get(b.branchId)!;
-    result.branches.sort(byBranchOrder);
-    result.failedBranches.sort(byBranchOrder);
+    const writes = await writeBranches({ db, branches: observed.branches, runId, now, retry, faults, log: runLog });
+    result.branches = writes.branches;
+    result.failedBranches = writes.failedBranches;
+    result.written = writtenSummary(writes.branches);
     await completePlan();
   }
 
@@ -233,18 +227,39 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     result.outcome = 'failed';
     result.exitCode = 1;
   }
-  if (opts.beforeFinish) await opts.beforeFinish();
-  const durationMs = clock() - startedAt;
-  runLog.info({ durationMs, outcome: result.outcome, ...result.summary }, mode === 'apply' ? 'Reconcile run finished.' : 'Plan computed; nothing was written.');
-  if (runId) {
-    await finishRun(db, runId, {
-      status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
-      summary: { ...result.summary, failedBranches: result.failedBranches, ...(result.resume ? { resume: result.resume } : {}) },
-      error: result.failedBranches.length ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : null,
-      finishedAtMs: clock(),
-    });
-  }
+  if (faults.beforeFinish) await faults.beforeFinish();
+  const durationMs = clock() - ctx.startedAt;
+  const w = result.written;
+  runLog.info(
+    { durationMs, outcome: result.outcome, ...result.summary, written: { create: w.create, update: w.update, delete: w.delete, cancel: w.cancel, seriesDeleted: w.seriesDeleted }, conflicts: w.conflicts, lockedBranches: w.lockedBranches, failedBranches: result.failedBranches.map((f) => f.branchId) },
+    mode === 'apply' ? 'Reconcile run finished.' : 'Plan computed; nothing was written.',
+  );
+  await journal?.finish({
+    status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
+    summary: journalSummary(result),
+    error: result.failedBranches.length ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : null,
+  });
   return result;
+}
+
+/**
+ * The journal's summary: at the top the counts the run wrote (what `classctl
+ * runs` shows), then per branch, the locked and failed branches, and the plan.
+ */
+function journalSummary(r: ReconcileResult): Record<string, unknown> {
+  return {
+    ...r.written,
+    skipped: r.summary.skipped,
+    errors: r.summary.errors,
+    failedBranches: r.failedBranches,
+    planned: r.summary,
+    ...(r.resume ? { resume: r.resume } : {}),
+  };
+}
+
+function logReadRetry(log: Logger, what: string) {
+  return (err: unknown, attempt: number, delayMs: number) =>
+    log.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `${what} failed with a transient database error (${describeDbError(err)}); retrying in ${delayMs} ms.`);
 }
 
 /** Series whose plan is empty (converged) vs. series with changes; skipped series count as neither. */
@@ -281,5 +296,5 @@ function logProblems(log: Logger, plan: Plan, logged: Set<object>): void {
 function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger): ReconcileResult {
   log.error({ code: err.code }, err.message);
   const plan: Plan = { now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: [], problems: [], warnings: [], seriesVersions: {} };
-  return { plan, summary: summarizePlan(plan), runId: null, resumedAfter: null, outcome: 'refused', exitCode: 3, branches: [], failedBranches: [], refusal: err };
+  return { plan, summary: summarizePlan(plan), written: writtenSummary([]), runId: null, resumedAfter: null, outcome: 'refused', exitCode: 3, branches: [], failedBranches: [], refusal: err };
 }

@@ -56,3 +56,15 @@ export function describeDbError(err: unknown): string {
   if (typeof code === 'string' && isTransientDatabaseError(err)) return `the database connection was lost (${code}: ${message})`;
   return typeof code === 'string' ? `${message} (${code})` : message;
 }
+
+/**
+ * Log fields for an error: a transient database error is fully said by its
+ * code and the sentence (describeDbError), so no stack is logged for it; any
+ * other error keeps its stack, because it is a bug to look into.
+ */
+export function errorLogFields(err: unknown): { code?: string; err?: unknown } {
+  const code = (err as { code?: unknown } | null)?.code;
+  const fields: { code?: string; err?: unknown } = typeof code === 'string' ? { code } : {};
+  if (!isTransientDbError(err)) fields.err = err;
+  return fields;
+}

@@ -2,7 +2,6 @@
 // deleted, in the caller's (the branch's) transaction; its sessions stay.
 import type { SeriesArchiveChange } from '../core/plan-types.js';
 import type { Sql } from './database.js';
-import { isoFromMs } from './instants.js';
 import { SERIES_JSONB } from './series-sql.js';
 
 /**
@@ -11,12 +10,12 @@ import { SERIES_JSONB } from './series-sql.js';
  * is — the next run decides again from its new values. One statement for all.
  * Archiving an id archived before (the host re-created it) replaces the old
  * archive row: the archive keeps the last deleted version of each id.
+ * `deleted_at` is an audit time: the database clock, not the run's `now`.
  */
 export async function archiveSeries(
   tx: Sql,
   changes: SeriesArchiveChange[],
   runId: string | null,
-  nowMs: number,
 ): Promise<{ archived: string[]; skipped: string[] }> {
   if (changes.length === 0) return { archived: [], skipped: [] };
   const rows = await tx.query<{ id: string }>(
@@ -28,10 +27,10 @@ export async function archiveSeries(
        RETURNING s.id, ${SERIES_JSONB} AS row
      )
      INSERT INTO class_series_archive (id, "row", deleted_at, run_id)
-     SELECT id, row, $3::timestamptz, $4::bigint FROM gone
+     SELECT id, row, now(), $3::bigint FROM gone
      ON CONFLICT (id) DO UPDATE SET "row" = EXCLUDED."row", deleted_at = EXCLUDED.deleted_at, run_id = EXCLUDED.run_id
      RETURNING id`,
-    [changes.map((c) => c.seriesId), changes.map((c) => c.version), isoFromMs(nowMs), runId],
+    [changes.map((c) => c.seriesId), changes.map((c) => c.version), runId],
   );
   const archived = new Set(rows.map((r) => r.id));
   return {

@@ -9,6 +9,11 @@
 // not take our locks, so every statement re-checks, in its WHERE clause, what
 // the plan assumed: a row that no longer qualifies is left alone and returned
 // in `skipped`; the next run plans it again from what is then in the database.
+//
+// Updates, cancels and deletes are compare-and-set on the plan's `before`
+// values (every session field the plan saw): another run that wrote the row
+// after this plan observed it — a newer plan — is never undone by this older
+// one. Such a row is skipped as 'changed-since-plan'.
 import { randomUUID } from 'node:crypto';
 import type { SessionChange, UpdatableField } from '../core/plan-types.js';
 import type { DesiredSession, SessionStatus } from '../core/types.js';
@@ -16,6 +21,7 @@ import type { Sql } from './database.js';
 import { chunks, sendOverlapped } from './bulk.js';
 import { toPgArrayLiteral, toRepeatedTextArrayLiteral } from './pg-array.js';
 import { epochMs, isoFromMs } from './instants.js';
+import { BEFORE_ALIASES, CAS_CONDITION, FROM_EPOCH_MS, UPDATE_COLUMNS, beforeArrays, beforeParams, casFlagParam, changedSincePlan, rowValue, sameValue, type GuardRow } from './session-columns.js';
 
 export type SkipReason =
   | 'session-gone'
@@ -24,6 +30,7 @@ export type SkipReason =
   | 'booked'
   | 'already-current'
   | 'conflict'
+  | 'changed-since-plan'
   | 'duplicate-in-plan'
   | 'no-session-id';
 
@@ -34,6 +41,8 @@ const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   booked: 'the session was booked since the plan was made, so it is not deleted; the next run applies the removal policy for booked sessions',
   'already-current': 'the session already has these values; nothing was written',
   conflict: 'a session for this series and occurrence already exists (created by another run); the next run compares it',
+  'changed-since-plan':
+    'the session was changed by another run or the host application after this plan observed it; this older plan does not overwrite it, and the next run plans it again from its new values',
   'duplicate-in-plan': 'the plan holds this change twice; it was applied once',
   'no-session-id': 'the change names no existing session',
 };
@@ -62,8 +71,10 @@ function skip(c: SessionChange, reason: SkipReason): SkippedSessionChange {
 }
 
 /**
- * Applies `changes` in the caller's transaction. `created_at`/`updated_at`
- * are the run's `now`, so a simulated run writes the same bytes every time.
+ * Applies `changes` in the caller's transaction. `nowMs` is the run's logical
+ * instant, against which "has started" is decided; `created_at`/`updated_at`
+ * are audit columns and take the database clock (`now()`, the transaction's
+ * start), so they never go backwards and are true under `simulate` too.
  * `fastCreates`: see createAll (the caller must handle CreatesCollided).
  */
 export async function writeSessionChanges(
@@ -101,7 +112,7 @@ export async function writeSessionChanges(
   result.deleted = await sendOverlapped(chunks(byAction.delete), (part) => deleteSessions(tx, part, now, skipped));
   result.cancelled = await sendOverlapped(chunks(byAction.cancel), (part) => cancelSessions(tx, part, now, skipped));
   result.updated = await sendOverlapped(chunks(byAction.update), (part) => updateSessions(tx, part, now, skipped));
-  result.created = await createAll(tx, byAction.create, now, skipped, opts.fastCreates === true);
+  result.created = await createAll(tx, byAction.create, skipped, opts.fastCreates === true);
   return result;
 }
 
@@ -111,85 +122,66 @@ async function explainUnmatched(
   part: SessionChange[],
   matched: Set<string>,
   now: string,
-  otherwise: (row: GuardRow) => SkipReason,
+  otherwise: (row: GuardRow, c: SessionChange) => SkipReason,
   skipped: SkippedSessionChange[],
 ): Promise<void> {
   // uuid text from the database is lower case; a plan may carry any case.
   const missed = part.filter((c) => !matched.has(c.sessionId!.toLowerCase()));
   if (missed.length === 0) return;
   const rows = await tx.query<GuardRow>(
-    `SELECT id::text AS id, detached, starts_at <= $2::timestamptz AS started, booked_count, status
+    `SELECT id::text AS id, detached, starts_at <= $2::timestamptz AS started, booked_count, status,
+            title, (extract(epoch FROM starts_at) * 1000)::float8 AS starts_ms, (extract(epoch FROM ends_at) * 1000)::float8 AS ends_ms,
+            timezone, instructor_id, room_id, capacity
        FROM class_sessions WHERE id = ANY($1::uuid[])`,
     [missed.map((c) => c.sessionId), now],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const c of missed) {
     const row = byId.get(c.sessionId!.toLowerCase());
-    const reason: SkipReason = !row ? 'session-gone' : row.detached ? 'detached' : row.started ? 'started' : otherwise(row);
+    const reason: SkipReason = !row ? 'session-gone' : row.detached ? 'detached' : row.started ? 'started' : otherwise(row, c);
     skipped.push(skip(c, reason));
   }
 }
 
-interface GuardRow {
-  id: string;
-  detached: boolean;
-  started: boolean;
-  booked_count: number;
-  status: SessionStatus;
-}
-
 async function deleteSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
   const rows = await tx.query<{ id: string }>(
-    `DELETE FROM class_sessions
-      WHERE id = ANY($1::uuid[]) AND booked_count = 0 AND NOT detached AND starts_at > $2::timestamptz
-      RETURNING id::text AS id`,
-    [part.map((c) => c.sessionId), now],
+    `DELETE FROM class_sessions AS s
+      USING unnest($1::uuid[], ${beforeArrays(3)}, ${casFlagParam(3)}) AS u(id, ${BEFORE_ALIASES}, cas)
+      WHERE s.id = u.id AND s.booked_count = 0 AND NOT s.detached AND s.starts_at > $2::timestamptz AND ${CAS_CONDITION}
+      RETURNING s.id::text AS id`,
+    [part.map((c) => c.sessionId), now, ...beforeParams(part)],
   );
-  await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, (r) => (r.booked_count > 0 ? 'booked' : 'session-gone'), skipped);
+  await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, (r, c) => (r.booked_count > 0 ? 'booked' : changedSincePlan(r, c) ? 'changed-since-plan' : 'session-gone'), skipped);
   return rows.length;
 }
 
 async function cancelSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
   const rows = await tx.query<{ id: string }>(
-    `UPDATE class_sessions SET status = 'cancelled', updated_at = $2::timestamptz
-      WHERE id = ANY($1::uuid[]) AND NOT detached AND starts_at > $2::timestamptz AND status <> 'cancelled'
-      RETURNING id::text AS id`,
-    [part.map((c) => c.sessionId), now],
+    `UPDATE class_sessions AS s SET status = 'cancelled', updated_at = now()
+       FROM unnest($1::uuid[], ${beforeArrays(3)}, ${casFlagParam(3)}) AS u(id, ${BEFORE_ALIASES}, cas)
+      WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $2::timestamptz AND s.status <> 'cancelled' AND ${CAS_CONDITION}
+      RETURNING s.id::text AS id`,
+    [part.map((c) => c.sessionId), now, ...beforeParams(part)],
   );
-  await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, () => 'already-current', skipped);
+  await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, (r, c) => (r.status === 'cancelled' ? 'already-current' : changedSincePlan(r, c) ? 'changed-since-plan' : 'already-current'), skipped);
   return rows.length;
 }
 
-// Instants travel as epoch milliseconds (float8, exact for ms) and become
-// timestamptz in the database: converting 2 × 240k values to ISO text here
-// was the largest share of this process's work for a bulk create.
-const FROM_EPOCH_MS = (expr: string) => `to_timestamp(${expr} / 1000)`;
-
-// The updatable columns, in the order of the unnest arrays below.
-const UPDATE_COLUMNS: Array<{ field: UpdatableField; column: string; type: string; instant?: true }> = [
-  { field: 'title', column: 'title', type: 'text' },
-  { field: 'startsAt', column: 'starts_at', type: 'float8', instant: true },
-  { field: 'endsAt', column: 'ends_at', type: 'float8', instant: true },
-  { field: 'timezone', column: 'timezone', type: 'text' },
-  { field: 'instructorId', column: 'instructor_id', type: 'text' },
-  { field: 'roomId', column: 'room_id', type: 'text' },
-  { field: 'capacity', column: 'capacity', type: 'int' },
-  { field: 'status', column: 'status', type: 'text' },
-];
-
 const newValue = (c: (typeof UPDATE_COLUMNS)[number]) => (c.instant ? FROM_EPOCH_MS(`u.${c.column}`) : `u.${c.column}`);
 const N = UPDATE_COLUMNS.length;
-// $1 ids, $2..$(N+1) values, $(N+2)..$(2N+1) "set this column" flags, $(2N+2) now.
+// $1 ids, $2..$(N+1) values, $(N+2)..$(2N+1) "set this column" flags, $(2N+2) now,
+// $(2N+3)..$(3N+2) the plan's before values, $(3N+3) "compare before" flags.
 const UPDATE_SQL = `
   UPDATE class_sessions AS s SET
     ${UPDATE_COLUMNS.map((c) => `${c.column} = CASE WHEN u.set_${c.column} THEN ${newValue(c)} ELSE s.${c.column} END`).join(',\n    ')},
-    updated_at = $${2 * N + 2}::timestamptz
+    updated_at = now()
   FROM unnest(
     $1::uuid[],
     ${UPDATE_COLUMNS.map((c, i) => `$${i + 2}::${c.type}[]`).join(', ')},
-    ${UPDATE_COLUMNS.map((_, i) => `$${i + N + 2}::bool[]`).join(', ')}
-  ) AS u(id, ${UPDATE_COLUMNS.map((c) => c.column).join(', ')}, ${UPDATE_COLUMNS.map((c) => `set_${c.column}`).join(', ')})
-  WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $${2 * N + 2}::timestamptz
+    ${UPDATE_COLUMNS.map((_, i) => `$${i + N + 2}::bool[]`).join(', ')},
+    ${beforeArrays(2 * N + 3)}, ${casFlagParam(2 * N + 3)}
+  ) AS u(id, ${UPDATE_COLUMNS.map((c) => c.column).join(', ')}, ${UPDATE_COLUMNS.map((c) => `set_${c.column}`).join(', ')}, ${BEFORE_ALIASES}, cas)
+  WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $${2 * N + 2}::timestamptz AND ${CAS_CONDITION}
     AND (${UPDATE_COLUMNS.map((c) => `(u.set_${c.column} AND s.${c.column} IS DISTINCT FROM ${newValue(c)})`).join('\n      OR ')})
   RETURNING s.id::text AS id`;
 
@@ -230,8 +222,11 @@ async function updateSessions(tx: Sql, part: SessionChange[], now: string, skipp
     });
   }
   if (issued.length === 0) return 0;
-  const rows = await tx.query<{ id: string }>(UPDATE_SQL, [issued.map((c) => c.sessionId), ...values, ...flags, now]);
-  await explainUnmatched(tx, issued, new Set(rows.map((r) => r.id)), now, () => 'already-current', skipped);
+  const rows = await tx.query<{ id: string }>(UPDATE_SQL, [issued.map((c) => c.sessionId), ...values, ...flags, now, ...beforeParams(issued)]);
+  // Not matched: the row already has the new values, or it changed since the plan.
+  const alreadyCurrent = (r: GuardRow, c: SessionChange) =>
+    (c.fields ?? []).every((f) => sameValue(UPDATE_COLUMNS.find((col) => col.field === f)!, rowValue(r, f), updateValue(c, f)));
+  await explainUnmatched(tx, issued, new Set(rows.map((r) => r.id)), now, (r, c) => (alreadyCurrent(r, c) ? 'already-current' : changedSincePlan(r, c) ? 'changed-since-plan' : 'already-current'), skipped);
   return rows.length;
 }
 
@@ -244,7 +239,7 @@ const INSERT_COLUMNS = `INSERT INTO class_sessions (id, series_id, branch_id, oc
                                 instructor_id, room_id, capacity, status, detached, booked_count, created_at, updated_at)`;
 const INSERT_ROWS = `
     SELECT t.id, t.series_id, t.branch_id, t.occurrence_key, t.title, ${FROM_EPOCH_MS('t.starts_ms')}, ${FROM_EPOCH_MS('t.ends_ms')},
-           t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, $12::timestamptz, $12::timestamptz
+           t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, now(), now()
       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
                   $8::text[], $9::text[], $10::text[], $11::int[])
         AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
@@ -289,15 +284,15 @@ export class CreatesCollided extends Error {
  * collision aborts the transaction (CreatesCollided). Otherwise each
  * collision is skipped and reported ('conflict').
  */
-async function createAll(tx: Sql, creates: SessionChange[], now: string, skipped: SkippedSessionChange[], fast: boolean): Promise<number> {
+async function createAll(tx: Sql, creates: SessionChange[], skipped: SkippedSessionChange[], fast: boolean): Promise<number> {
   if (creates.length === 0) return 0;
   // Parameters are encoded when their chunk is sent, while the database
   // works on the one before.
   const parts = chunks(creates);
-  if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part, now), skipped));
+  if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part), skipped));
   try {
     return await sendOverlapped(parts, async (part) => {
-      await tx.query(CREATE_ALL_SQL, createParams(part, now));
+      await tx.query(CREATE_ALL_SQL, createParams(part));
       return part.length;
     });
   } catch (err) {
@@ -323,7 +318,7 @@ async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[]
  * instructor and room are the same for all its sessions), so each distinct
  * value is encoded once.
  */
-function createParams(part: SessionChange[], now: string): unknown[] {
+function createParams(part: SessionChange[]): unknown[] {
   const desired = part.map((c) => {
     if (!c.desired) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
     return c.desired;
@@ -341,6 +336,5 @@ function createParams(part: SessionChange[], now: string): unknown[] {
     text((d) => d.instructorId),
     text((d) => d.roomId),
     toPgArrayLiteral(desired.map((d) => d.capacity)),
-    now,
   ];
 }

@@ -24,8 +24,10 @@ if (requirePostgres(t)) {
 
     const first = await reconcile({
       db, config, logger, now: NOW, mode: 'apply',
-      afterSnapshot: async () => {
-        await db.query(`UPDATE class_series SET start_time = '20:15' WHERE id = 'downtown-yoga-mon'`);
+      faults: {
+        afterSnapshot: async () => {
+          await db.query(`UPDATE class_series SET start_time = '20:15' WHERE id = 'downtown-yoga-mon'`);
+        },
       },
     });
     t.equal(first.exitCode, 0);

@@ -58,8 +58,10 @@ if (requirePostgres(t)) {
       now: NOW,
       mode: 'apply',
       retry: { maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 1000, delay: async (ms) => void delays.push(ms) },
-      beforeBranchCommit: async (branchId) => {
-        if (branchId === 'london-soho' && kills === 0) kills += await terminateOurTransaction(url);
+      faults: {
+        beforeBranchCommit: async (branchId) => {
+          if (branchId === 'london-soho' && kills === 0) kills += await terminateOurTransaction(url);
+        },
       },
     });
     t.equal(kills, 1, 'the branch transaction was killed once');
@@ -82,8 +84,10 @@ if (requirePostgres(t)) {
       now: NOW,
       mode: 'apply',
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 150, delay: async (ms) => void delays.push(ms) },
-      beforeBranchCommit: async (branchId) => {
-        if (branchId === 'london-soho') await terminateOurTransaction(url);
+      faults: {
+        beforeBranchCommit: async (branchId) => {
+          if (branchId === 'london-soho') await terminateOurTransaction(url);
+        },
       },
     });
     t.equal(result.exitCode, 1, 'the run fails');

@@ -58,6 +58,7 @@ forEachBackend(t, cases, async (t, db, c) => {
     createChange(desired('yoga', '2026-12-04', FRI)),
   ];
 
+  const [clock] = await db.query<{ t: Date }>(`SELECT now() AS t`);
   const result = await applyBranchChanges(db, 'downtown', changes, { runId: null, now: NOW });
 
   t.match(result, { status: 'applied', created: c.created, updated: 1, deleted: 0, cancelled: 0 });
@@ -65,5 +66,5 @@ forEachBackend(t, cases, async (t, db, c) => {
   const rows = await sessionRows(db);
   t.same(Object.fromEntries(rows.map((r) => [r.occurrence_key, [r.title, r.booked_count]])), c.after, 'rows after the write');
   t.equal(rows.length, Object.keys(c.after).length, 'no row written twice');
-  t.equal(rows.find((r) => r.occurrence_key === '2026-11-30')!.updated_at, iso(NOW), 'the update was applied (updated_at is the run now)');
+  t.ok(Date.parse(rows.find((r) => r.occurrence_key === '2026-11-30')!.updated_at) >= clock!.t.getTime(), 'the update was applied (updated_at is the database clock of the write)');
 });

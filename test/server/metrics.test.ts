@@ -11,6 +11,7 @@ import type { Problem } from '../../controller/core/errors.js';
 import { createControllerRun } from '../../controller/runtime/controller-run.js';
 import { countInvalidDocuments, createMetrics, pushMetrics, recordRun } from '../../controller/runtime/metrics.js';
 import type { ReconcileResult } from '../../controller/runtime/reconcile.js';
+import { writtenSummary } from '../../controller/runtime/run-summary.js';
 import { setSetting } from '../../controller/store/settings.js';
 import { BASE_SETTINGS, baseConfig, configOf, doc, silentLogger } from '../helpers/fixtures.js';
 import { NOW, embeddedDatabase, promtoolCheck, sample, testApp } from './helpers.js';
@@ -144,23 +145,25 @@ t.test('pushMetrics: push-add to the Pushgateway, last-success only once a run s
   await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => gateway.close(() => r())));
   const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-  const base = { summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 }, runId: '1', resumedAfter: null, branches: [], failedBranches: [], exitCode: 0 as const };
-  const plan = { now: new Date(NOW).toISOString(), mode: 'apply' as const, configDigest: 'd', branches: [], problems: [], warnings: [], seriesVersions: {} };
+  const base = { summary: { create: 0, update: 0, delete: 0, cancel: 0, seriesDeleted: 0, skipped: 0, errors: 0 }, written: writtenSummary([]), runId: '1', resumedAfter: null, branches: [], failedBranches: [], exitCode: 0 as const };
+  const planOf = (mode: 'apply' | 'plan') => ({ now: new Date(NOW).toISOString(), mode, configDigest: 'd', branches: [], problems: [], warnings: [], seriesVersions: {} });
 
   const rows = [
-    { name: 'a failed run: pushed without the last-success gauge, so the gateway keeps the last good time', outcome: 'failed' as const, lastSuccess: false },
-    { name: 'a successful run: pushed with the last-success gauge', outcome: 'succeeded' as const, lastSuccess: true },
+    { name: 'a failed run: pushed without the last-success gauge, so the gateway keeps the last good time', mode: 'apply' as const, outcome: 'failed' as const, lastSuccess: false, runs: 1, plans: 0 },
+    { name: 'a successful run: pushed with the last-success gauge', mode: 'apply' as const, outcome: 'succeeded' as const, lastSuccess: true, runs: 1, plans: 0 },
+    { name: 'a plan-only run: counted as a plan, not as a succeeded run, and no last-success time', mode: 'plan' as const, outcome: 'succeeded' as const, lastSuccess: false, runs: 0, plans: 1 },
   ];
   for (const row of rows) {
     t.test(row.name, async (t) => {
       received.length = 0;
       const metrics = createMetrics({ version: '1.2.3' });
-      recordRun(metrics, { ...base, plan, outcome: row.outcome } as ReconcileResult, 0.5, NOW);
+      recordRun(metrics, { ...base, plan: planOf(row.mode), runId: row.mode === 'plan' ? null : '1', outcome: row.outcome } as ReconcileResult, 0.5, NOW);
       await pushMetrics(url, metrics.registry, 'classctl-reconcile');
       t.equal(received.length, 1);
       t.equal(received[0]!.method, 'POST', 'push-add is POST (PUT would replace the whole group)');
       t.equal(received[0]!.url, '/metrics/job/classctl-reconcile');
-      t.equal(sample(received[0]!.body, `classctl_reconcile_runs_total{result="${row.outcome}"}`), 1);
+      t.equal(sample(received[0]!.body, `classctl_reconcile_runs_total{result="${row.outcome}"}`), row.runs);
+      t.equal(sample(received[0]!.body, `classctl_plans_total{result="${row.outcome}"}`), row.plans);
       t.equal(sample(received[0]!.body, 'classctl_last_success_timestamp_seconds'), row.lastSuccess ? NOW / 1000 : undefined);
       t.match(await metrics.registry.metrics(), /classctl_last_success_timestamp_seconds/, 'the registry itself is left whole');
     });

@@ -11,6 +11,8 @@ const PLANNED = NOW - DAY; // the run that created the fixture sessions
 const MON = Date.parse('2026-11-30T14:00:00Z'); // 09:00 New York
 const WED = Date.parse('2026-12-02T14:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
+/** created_at/updated_at set by the write under test: the database clock, never the run's logical now. */
+const WRITE_CLOCK = 'the database clock of the write';
 
 /** Two future sessions (Mon, Wed) and one that started an hour ago, all written at PLANNED. */
 async function fixture(db: Database): Promise<Record<string, SessionRow>> {
@@ -47,14 +49,14 @@ const none = { created: 0, updated: 0, deleted: 0, cancelled: 0 };
 
 const cases: WriteCase[] = [
   {
-    name: 'create writes every field, status scheduled, created_at = updated_at = the run now',
+    name: 'create writes every field, status scheduled, created_at = updated_at = the database clock (not the run now)',
     changes: () => [createChange(desired('spin', '2026-12-01', MON + DAY, { capacity: null, instructorId: null, roomId: 'o\'neil "big" room\\1' }))],
     counts: { ...none, created: 1 },
     check: (t, _b, a) => {
       t.match(a['2026-12-01'], {
         series_id: 'spin', title: 'Yoga', starts_at: iso(MON + DAY), ends_at: iso(MON + DAY + HOUR),
         instructor_id: null, room_id: 'o\'neil "big" room\\1', capacity: null, status: 'scheduled', detached: false, booked_count: 0,
-        created_at: iso(NOW), updated_at: iso(NOW),
+        created_at: WRITE_CLOCK, updated_at: WRITE_CLOCK,
       });
     },
   },
@@ -78,7 +80,7 @@ const cases: WriteCase[] = [
     changes: (r) => [update(r['2026-11-30']!, ['title'], { title: 'Yin Yoga', capacity: 99 })],
     counts: { ...none, updated: 1 },
     check: (t, b, a) => {
-      t.strictSame(a['2026-11-30'], { ...b['2026-11-30'], title: 'Yin Yoga', updated_at: iso(NOW) }, 'capacity not written');
+      t.strictSame(a['2026-11-30'], { ...b['2026-11-30'], title: 'Yin Yoga', updated_at: WRITE_CLOCK }, 'capacity not written');
       t.strictSame(a['2026-12-02'], b['2026-12-02'], 'the untouched row keeps its updated_at');
     },
   },
@@ -87,7 +89,7 @@ const cases: WriteCase[] = [
     changes: (r) => [update(r['2026-11-30']!, ['startsAt', 'endsAt'], {}, MON + 9 * HOUR)],
     counts: { ...none, updated: 1 },
     check: (t, b, a) => {
-      t.strictSame(a['2026-11-30'], { ...b['2026-11-30'], starts_at: iso(MON + 9 * HOUR), ends_at: iso(MON + 10 * HOUR), updated_at: iso(NOW) });
+      t.strictSame(a['2026-11-30'], { ...b['2026-11-30'], starts_at: iso(MON + 9 * HOUR), ends_at: iso(MON + 10 * HOUR), updated_at: WRITE_CLOCK });
     },
   },
   {
@@ -173,7 +175,7 @@ const cases: WriteCase[] = [
     meanwhile: `UPDATE class_sessions SET booked_count = 5 WHERE occurrence_key = '2026-11-30'`,
     changes: (r) => [change('cancel', r['2026-11-30']!)],
     counts: { ...none, cancelled: 1 },
-    check: (t, b, a) => t.strictSame(a['2026-11-30'], { ...b['2026-11-30'], status: 'cancelled', booked_count: 5, updated_at: iso(NOW) }),
+    check: (t, b, a) => t.strictSame(a['2026-11-30'], { ...b['2026-11-30'], status: 'cancelled', booked_count: 5, updated_at: WRITE_CLOCK }),
   },
   {
     name: 'cancel of a detached session is skipped',
@@ -199,8 +201,12 @@ t.test('writeSessionChanges', async (t) => {
     if (c.meanwhile) await db.query(c.meanwhile);
     const planned = c.changes(before);
     const snapshotBefore = Object.fromEntries((await sessionRows(db)).map((r) => [r.occurrence_key, r]));
+    const [clock] = await db.query<{ t: Date }>(`SELECT now() AS t`);
     const result = await db.transaction((tx) => writeSessionChanges(tx, planned, NOW));
-    const after = Object.fromEntries((await sessionRows(db)).map((r) => [r.occurrence_key, r]));
+    const writtenNow = (v: string) => (Date.parse(v) >= clock!.t.getTime() ? WRITE_CLOCK : v);
+    const after = Object.fromEntries(
+      (await sessionRows(db)).map((r) => [r.occurrence_key, { ...r, created_at: writtenNow(r.created_at), updated_at: writtenNow(r.updated_at) }]),
+    );
     t.strictSame({ ...result, skipped: undefined }, { ...c.counts, skipped: undefined }, 'counts');
     t.strictSame(result.skipped.map((s) => [s.occurrenceKey, s.reason]), c.skipped ?? [], 'skipped');
     c.check(t, snapshotBefore, after);

@@ -40,11 +40,12 @@ t.test('takeSnapshot', async (t) => {
     t.strictSame(snap.sessions.map((s) => [s.seriesId, s.occurrenceKey]), [['barre', '2026-12-01'], ['yoga', '2026-12-01'], ['yoga', '2026-12-02']]);
     t.strictSame(Object.keys(snap), ['branches', 'series', 'sessions', 'archivedSeries']);
     const s = snap.sessions[1]!;
-    t.strictSame({ ...s, id: 'ID' }, {
+    t.ok(s.createdAt === s.updatedAt && Date.parse(s.createdAt) > NOW, 'created/updated are the database clock of the write, not the run now');
+    t.strictSame({ ...s, id: 'ID', createdAt: 'T', updatedAt: 'T' }, {
       id: 'ID', seriesId: 'yoga', occurrenceKey: '2026-12-01', branchId: 'downtown', title: 'Yoga',
       startsAt: '2026-12-01T14:00:00.000Z', endsAt: '2026-12-01T15:00:00.000Z', timezone: 'America/New_York',
       instructorId: 'ana', roomId: 'studio-a', capacity: null, status: 'scheduled', detached: false, bookedCount: 0,
-      createdAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString(),
+      createdAt: 'T', updatedAt: 'T',
     });
     t.strictSame(snap.archivedSeries, [{ id: 'old', deletedAt: '2026-11-20T00:00:00.000Z', runId: '3', series: { id: 'old', title: 'Old' } }]);
 

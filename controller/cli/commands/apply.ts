@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
           }
           const json = planToJson(result.plan);
           if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome }, null, 2) + '\n');
-          else ctx.write(renderPlanText(json, { applied: true }));
+          else ctx.write(renderPlanText(json, { applied: true, written: { ...result.written, failedBranches: result.failedBranches } }));
           return result.exitCode;
         } finally {
           await db.close();

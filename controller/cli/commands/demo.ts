@@ -77,7 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
             ctx.io.stderr.write(`classctl: ${applied.refusal.message}\n`);
             return ExitCode.REFUSED;
           }
-          const s = applied.summary;
+          const s = applied.written;
           ctx.write(`\nApplied (run ${applied.runId}): ${s.create} created, ${s.update} updated, ${s.delete} deleted, ${s.cancel} cancelled, ${s.seriesDeleted} series archived.\n`);
           ctx.write('Run `npm start` again: it prints "No changes." — every run recomputes the same desired state.\n');
           return applied.exitCode;

@@ -47,7 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
               allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
               allowMassRemoval: opts.allowMassRemoval === true,
               nowGuard: { allowSkew: opts.allowNowSkew === true },
-              ...faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
+              faults: faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
             });
           } catch (err) {
             if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, null, startedAt, logger);
@@ -61,8 +61,9 @@ export function register(program: Command, ctx: CliContext): void {
             ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);
             return ExitCode.REFUSED;
           }
-          if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome, failedBranches: result.failedBranches }, null, 2) + '\n');
-          else ctx.write(renderPlanText(json, { applied: opts.apply === true }));
+          const written = { ...result.written, failedBranches: result.failedBranches };
+          if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome, failedBranches: result.failedBranches, ...(opts.apply ? { written } : {}) }, null, 2) + '\n');
+          else ctx.write(renderPlanText(json, { applied: opts.apply === true, written }));
           return result.exitCode;
         } finally {
           await db.close();

@@ -60,7 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
               allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
               allowMassRemoval: opts.allowMassRemoval === true,
             });
-            const s = r.summary;
+            const s = r.written; // what this tick wrote, not what it planned
             ctx.write(
               `${new Date(tick).toISOString()}  +${s.create} ~${s.update} -${s.delete} !${s.cancel} x${s.seriesDeleted}  ${r.outcome}${r.runId ? ` (run ${r.runId})` : ''}\n`,
             );

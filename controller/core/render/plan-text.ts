@@ -15,7 +15,20 @@ const SYMBOL: Record<PlanJsonChange['action'], string> = {
   'delete-series': 'x',
 };
 
-export function renderPlanText(plan: PlanJson, opts: { applied?: boolean } = {}): string {
+/** What an apply wrote (not what it planned), for the closing lines. */
+export interface AppliedCounts {
+  create: number;
+  update: number;
+  delete: number;
+  cancel: number;
+  seriesDeleted: number;
+  /** Planned changes not written because the row changed under the plan (another run, the host). */
+  conflicts: number;
+  lockedBranches: string[];
+  failedBranches: Array<{ branchId: string; error: string }>;
+}
+
+export function renderPlanText(plan: PlanJson, opts: { applied?: boolean; written?: AppliedCounts } = {}): string {
   const lines: string[] = [];
   const zoneOf = new Map(plan.branches.map((b) => [b.branchId, b.timezone]));
   const byBranch = new Map<string, PlanJsonChange[]>();
@@ -81,11 +94,14 @@ export function renderPlanText(plan: PlanJson, opts: { applied?: boolean } = {})
   const s = plan.summary;
   if (plan.changes.length === 0) {
     lines.push('No changes.');
+  } else if (opts.applied && opts.written) {
+    const w = opts.written;
+    lines.push(`Applied: ${w.create} created, ${w.update} updated, ${w.delete} deleted, ${w.cancel} cancelled, ${w.seriesDeleted} series archived.`);
+    if (w.conflicts > 0) lines.push(`${w.conflicts} planned changes not written: another run or the host application changed those rows after the plan; the next run plans them again.`);
+    for (const b of w.lockedBranches) lines.push(`Branch ${b} skipped: another run or replica holds its lock; nothing of it was written by this run.`);
+    for (const f of w.failedBranches) lines.push(`Branch ${f.branchId} failed: ${f.error}; nothing of it was written, the next run retries it.`);
   } else {
-    const verb = opts.applied ? 'Applied' : 'Plan';
-    lines.push(
-      `${verb}: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.cancel} to cancel, ${s.seriesDeleted} series to archive.`,
-    );
+    lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.cancel} to cancel, ${s.seriesDeleted} series to archive.`);
   }
   if (s.skipped > 0) lines.push(`${s.skipped} series skipped (disabled or invalid; their sessions are left as they are).`);
   if (s.skippedByDst > 0) lines.push(`${s.skippedByDst} occurrence(s) get no session: their start time does not exist that day (DST gap, dst.nonexistentTime: skip; lines marked /).`);

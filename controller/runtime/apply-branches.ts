@@ -1,0 +1,99 @@
+// The writing half of a run: each branch with changes in its own transaction
+// under its own lock, retried on transient errors; a branch that still fails
+// is reported and the others go on.
+import type { BranchPlan } from '../core/plan-types.js';
+import type { Database } from '../store/database.js';
+import { describeSkipReason, type SkipReason } from '../store/sessions.js';
+import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
+import type { Logger } from './logger.js';
+import type { PendingBranch } from './plan-run.js';
+import { describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
+import type { RunFaults } from './run-faults.js';
+
+/**
+ * Branch transactions in flight at once. Two keep the database busy while this
+ * process does its part (round trips, encoding, the next plan) and let its two
+ * cores each insert a branch; more only queue on the same cores.
+ */
+const WRITERS = 2;
+
+export interface BranchWrites {
+  branches: BranchApplyResult[];
+  failedBranches: Array<{ branchId: string; error: string }>;
+}
+
+export async function writeBranches(o: {
+  db: Database;
+  branches: PendingBranch[];
+  runId: string;
+  now: number;
+  retry: RetryPolicy;
+  faults: RunFaults;
+  log: Logger;
+}): Promise<BranchWrites> {
+  const { db, runId, now, retry, faults } = o;
+  const out: BranchWrites = { branches: [], failedBranches: [] };
+  const applyBranch = async (bp: BranchPlan): Promise<void> => {
+    const branchLog = o.log.child({ branchId: bp.branchId });
+    try {
+      const beforeCommit = faults.beforeBranchCommit;
+      const applied = await withRetry(
+        async (attempt) => {
+          const r = await applyBranchChanges(db, bp.branchId, bp.changes, {
+            runId,
+            now,
+            retrying: attempt > 1,
+            beforeCommit: beforeCommit && (() => beforeCommit(bp.branchId)),
+          });
+          if (faults.afterBranchCommit && r.status === 'applied' && !r.recovered) await faults.afterBranchCommit(bp.branchId, attempt);
+          return r;
+        },
+        retry,
+        (err, attempt, delayMs) =>
+          branchLog.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `Branch transaction failed with a transient database error (${describeDbError(err)}); retrying in ${delayMs} ms.`),
+      );
+      out.branches.push(applied);
+      if (applied.status === 'locked') {
+        branchLog.warn('Branch skipped: another run or replica holds its lock and is reconciling it now; nothing of it was written by this run, and the next run picks it up if anything is left.');
+        return;
+      }
+      const counts = { created: applied.created, updated: applied.updated, deleted: applied.deleted, cancelled: applied.cancelled, seriesArchived: applied.seriesArchived, notWritten: applied.notWritten };
+      if (applied.recovered) branchLog.info(counts, 'Branch reconciled: an earlier attempt had committed it before its connection was lost; these are the counts it wrote.');
+      else branchLog.info(counts, 'Branch reconciled.');
+      for (const s of applied.skipped) {
+        const text = s.reason === 'series-changed' ? 'the series changed since the plan was made; it is archived by a later run if it is still ended' : describeSkipReason(s.reason as SkipReason);
+        branchLog.warn({ seriesId: s.seriesId, occurrenceKey: s.occurrenceKey, reason: s.reason }, `Change not written: ${text}.`);
+      }
+    } catch (err) {
+      const message = describeDbError(err);
+      out.failedBranches.push({ branchId: bp.branchId, error: message });
+      branchLog.error(errorLogFields(err), `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
+    }
+  };
+  // Branches are written WRITERS at a time, each in its own transaction
+  // under its own lock (as two replicas would), so the database always has
+  // a statement to run while this process waits on the other branch or
+  // computes the next deferred plan. With a fault hook that pauses before a
+  // commit, one at a time: "paused at branch k" then means the branches
+  // before k are committed and none after.
+  const writers = faults.beforeBranchCommit ? 1 : WRITERS;
+  const inFlight = new Set<Promise<void>>();
+  try {
+    for (const b of o.branches) {
+      const bp = await b.plan();
+      while (inFlight.size >= writers) await Promise.race(inFlight);
+      if (bp.changes.length === 0) continue;
+      const writing: Promise<void> = applyBranch(bp).then(() => {
+        inFlight.delete(writing);
+      });
+      inFlight.add(writing);
+    }
+  } finally {
+    await Promise.all(inFlight);
+  }
+  const order = new Map(o.branches.map((b, i) => [b.branchId, i]));
+  const byBranchOrder = (a: { branchId: string }, b: { branchId: string }) => order.get(a.branchId)! - order.get(b.branchId)!;
+  out.branches.sort(byBranchOrder);
+  out.failedBranches.sort(byBranchOrder);
+  return out;
+}

@@ -1,0 +1,103 @@
+// A run's journal row from start to finish: dead runs marked interrupted, the
+// row inserted, its lease renewed while the run works, and finished exactly
+// once on every exit path. Journal writes are retried like any other; a
+// finish that still fails leaves the row to its lease: it expires and the
+// next run marks it interrupted, so no row stays 'running' for good.
+import type { Database } from '../store/database.js';
+import { randomUUID } from 'node:crypto';
+import { finishRun, renewRunLease, startRun, type RunRecord } from '../store/runs.js';
+import { markInterruptedRuns } from './journal.js';
+import type { Logger } from './logger.js';
+import { describeDbError, withRetry, type RetryPolicy } from './retry.js';
+
+export interface LeasePolicy {
+  /** How long the row counts as alive without a renewal. */
+  durationMs: number;
+  /** How often a working run renews it: several renewals fit in one lease, so a few lost ones do not matter. */
+  renewEveryMs: number;
+}
+
+export const DEFAULT_LEASE: LeasePolicy = { durationMs: 60_000, renewEveryMs: 15_000 };
+
+export interface RunFinish {
+  status: 'succeeded' | 'failed';
+  summary: unknown;
+  error: string | null;
+}
+
+export interface RunJournal {
+  runId: string;
+  /** Dead runs this one found and marked interrupted, oldest first. */
+  interrupted: RunRecord[];
+  /** Finishes the row once (later calls do nothing); never throws. */
+  finish(r: RunFinish): Promise<void>;
+  readonly finished: boolean;
+  /** Stops renewing the lease. */
+  close(): void;
+}
+
+export async function openRunJournal(o: {
+  db: Database;
+  log: Logger;
+  retry: RetryPolicy;
+  lease: LeasePolicy;
+  clock: () => number;
+  start: { mode: string; nowMs: number; configDigest: string; startedAtMs: number };
+}): Promise<RunJournal> {
+  const { db, log, retry, lease, clock } = o;
+  const onRetry = (what: string) => (err: unknown, attempt: number, delayMs: number) =>
+    log.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `${what} failed with a transient database error (${describeDbError(err)}); retrying in ${delayMs} ms.`);
+  const interrupted = await withRetry(() => markInterruptedRuns(db, clock), retry, onRetry('Checking the journal for interrupted runs'));
+  const resumedAfter = interrupted.length > 0 ? interrupted[interrupted.length - 1]!.id : null;
+  const token = randomUUID();
+  const runId = await withRetry(
+    () => startRun(db, { ...o.start, resumedAfter, leaseMs: lease.durationMs, token }),
+    retry,
+    onRetry('Writing the journal row of this run'),
+  );
+  const runLog = log.child({ runId });
+
+  let renewing = false;
+  const renew = async () => {
+    if (renewing) return;
+    renewing = true;
+    try {
+      if (!(await renewRunLease(db, runId, lease.durationMs))) {
+        runLog.warn('The journal row of this run is no longer running (another run marked it interrupted after its lease expired); the run goes on and records its real outcome when it finishes.');
+      }
+    } catch (err) {
+      runLog.warn({ code: (err as { code?: string }).code }, `Could not renew the lease of this run (${describeDbError(err)}); the next renewal tries again.`);
+    } finally {
+      renewing = false;
+    }
+  };
+  const timer = setInterval(() => void renew(), lease.renewEveryMs);
+  timer.unref();
+
+  let finished = false;
+  return {
+    runId,
+    interrupted,
+    get finished() {
+      return finished;
+    },
+    close() {
+      clearInterval(timer);
+    },
+    async finish(r) {
+      if (finished) return;
+      finished = true;
+      clearInterval(timer);
+      try {
+        // A row marked interrupted meanwhile (its lease ran out during an
+        // outage) gets this run's real outcome.
+        await withRetry(() => finishRun(db, runId, { ...r, finishedAtMs: clock() }), retry, onRetry('Finishing the journal row of this run'));
+      } catch (err) {
+        runLog.error(
+          { code: (err as { code?: string }).code },
+          `Could not finish the journal row of run ${runId} (${describeDbError(err)}); it stays 'running' until its lease expires (${Math.round(lease.durationMs / 1000)} s), then the next run marks it interrupted. What the run wrote is committed.`,
+        );
+      }
+    },
+  };
+}
