@@ -12,7 +12,6 @@ import { checkApplyGuards } from '../runtime/guards.js';
 import type { Logger } from '../runtime/logger.js';
 import { createMetrics, recordConfigProblems, type ControllerMetrics } from '../runtime/metrics.js';
 import type { Database } from '../store/database.js';
-import { explainDatabaseError } from '../store/database-errors.js';
 import { assertMigrated } from '../store/migrate.js';
 import type { GlobalOptions } from './context.js';
 import { loadConfigSet, openDatabaseFor, reportRunToConfigSource } from './resources.js';
@@ -51,12 +50,8 @@ export interface RunningController {
 
 export async function startController(o: ServeOptions): Promise<RunningController> {
   const log = o.logger;
-  let db: Database;
-  try {
-    db = await openDatabaseFor(o.globals);
-  } catch (err) {
-    throw explainDatabaseError(err, o.globals.database ?? 'the embedded database');
-  }
+  // openDatabaseFor explains its own failures, naming the database without its credentials.
+  const db: Database = await openDatabaseFor(o.globals);
   const cleanup: Array<() => Promise<void> | void> = [() => db.close()];
   // A database error no run awaited (an idle connection dropped, the LISTEN
   // connection re-listening) must not end the controller: log it; the next

@@ -193,7 +193,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   if (config.blocksAll) {
     result.outcome = 'invalid-config';
     result.exitCode = 2;
-    runLog.error({ errors: result.summary.errors }, 'No branch was reconciled because the base configuration is missing or invalid; fix the documents listed above (classctl validate) and run again.');
+    runLog.error({ errors: result.summary.errors }, 'No branch was reconciled because a problem blocks the whole configuration (no base document, an invalid base, or a file that cannot be read or parsed); fix the documents listed above (classctl validate) and run again.');
     await journal?.finish({ status: 'failed', summary: journalSummary(result), error: 'invalid configuration' });
     return result;
   }

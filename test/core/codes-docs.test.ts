@@ -22,7 +22,7 @@ const NOT_CODES = new Set([
   'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET',
 ]);
 const CODE_SHAPE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
-const isCodeLike = (s: string) => CODE_SHAPE.test(s) && !NOT_CODES.has(s) && !s.startsWith('CLASSCTL_') && !s.startsWith('PG');
+const isCodeLike = (s: string) => CODE_SHAPE.test(s) && !NOT_CODES.has(s) && !s.startsWith('CLASSCTL_') && !s.startsWith('PG') && !s.startsWith('ERR_'); // ERR_*: Node.js's own error codes
 
 function filesUnder(dir: string, ext: string): string[] {
   return readdirSync(dir).flatMap((name) => {
