@@ -1,4 +1,4 @@
-// DESIGN §6: the exit codes every command shares.
+// The exit codes every command shares.
 export const ExitCode = {
   OK: 0,
   /** The run failed (a branch could not be written, a scope was invalid and skipped). */

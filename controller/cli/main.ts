@@ -138,7 +138,7 @@ export async function runCli(): Promise<void> {
   }
 }
 
-/** Errors thrown out of a command map onto DESIGN §6's exit codes by their code. */
+/** Errors thrown out of a command map onto the exit codes by their code. */
 export function exitCodeFor(err: ClassctlError): number {
   if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE') return ExitCode.REFUSED;
   if (err.code === 'USAGE' || err.code.startsWith('CONFIG_') || err.code === 'LOAD_INVALID' || err.code === 'NOT_FOUND') {

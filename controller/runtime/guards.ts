@@ -88,8 +88,8 @@ export async function checkNowSkew(sql: Sql, input: NowSkewInput): Promise<void>
   throw new ClassctlError(
     'GUARD_NOW_SKEW',
     production
-      ? `Refusing to apply at ${distance}; a database stamped "production" is only written at its own time (within ${describeDuration(limit)}). Leave --now out, or use \`classctl simulate\` on a copy.`
-      : `Refusing to apply at ${distance}, more than ${describeDuration(limit)} away: a run at the wrong instant archives series and removes sessions. Check --now; if you mean it, run again with --allow-now-skew.`,
+      ? `Refusing to apply: the run's instant ${distance}; a database stamped "production" is only written at its own time (within ${describeDuration(limit)}). Leave --now out, or use \`classctl simulate\` on a copy.`
+      : `Refusing to apply: the run's instant ${distance}, more than ${describeDuration(limit)} away: a run at the wrong instant archives series and removes sessions. Check --now; if you mean it, run again with --allow-now-skew.`,
     { key: 'now' },
   );
 }

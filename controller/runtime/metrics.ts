@@ -1,4 +1,4 @@
-// Prometheus metrics (FR-012), on a Registry of our own so tests and the
+// Prometheus metrics, on a Registry of our own so tests and the
 // one-shot push never see another module's metrics. Labels are small closed
 // sets (result, action, kind): never a series, branch or session id, so the
 // number of time series does not grow with the data.

@@ -21,7 +21,7 @@ export interface InputSnapshot {
 }
 
 /**
- * FR-011: a run reads its inputs once, in one repeatable-read transaction, and
+ * A run reads its inputs once, in one repeatable-read transaction, and
  * finishes with them even if a series is edited meanwhile.
  */
 export async function snapshotInputs(db: Database): Promise<InputSnapshot> {
@@ -83,7 +83,7 @@ export async function planRun(input: PlanRunInput): Promise<Plan> {
  * Reads what every branch has and plans the branches that have anything.
  * With `deferUnobserved`, a branch with no observed session is only planned
  * when its plan() is called — so an apply can compute it while the previous
- * branch is being written (DESIGN §4 "Applying").
+ * branch is being written.
  */
 export async function observeRun(input: PlanRunInput & { deferUnobserved?: boolean }): Promise<ObservedRun> {
   const { snapshot, config, now } = input;

@@ -1,4 +1,4 @@
-// DESIGN §4.10: an ended series is copied into class_series_archive and
+// An ended series is copied into class_series_archive and
 // deleted, in the caller's (the branch's) transaction; its sessions stay.
 import type { SeriesArchiveChange } from '../core/plan-types.js';
 import type { Sql } from './database.js';

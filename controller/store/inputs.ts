@@ -25,7 +25,7 @@ export async function readSeries(sql: Sql, opts: { branchId?: string } = {}): Pr
   return rows.map(seriesFromRow);
 }
 
-/** Ids of series the controller archived: their sessions are not orphans (DESIGN §4.9, §4.10). */
+/** Ids of series the controller archived: their sessions are not orphans. */
 export async function readArchivedSeriesIds(sql: Sql): Promise<Set<string>> {
   const rows = await sql.query<{ id: string }>(`SELECT id FROM class_series_archive`);
   return new Set(rows.map((r) => r.id));

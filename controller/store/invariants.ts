@@ -1,4 +1,4 @@
-// DESIGN §2 invariants, checked by `classctl doctor`. Each check returns the
+// The data invariants, checked by `classctl doctor`. Each check returns the
 // offending rows (at most `limit`), so the operator sees what to fix.
 import type { Sql } from './database.js';
 

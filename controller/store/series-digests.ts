@@ -1,4 +1,4 @@
-// Observing a branch cheaply (DESIGN §4.6, docs/performance.md): most series of
+// Observing a branch cheaply (docs/performance.md): most series of
 // a converged branch are unchanged, and reading every one of their sessions
 // back into this process only to find nothing to do was most of a no-op run.
 // So the database first sends one digest per series — an md5 over the compared

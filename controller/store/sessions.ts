@@ -9,7 +9,7 @@ import { OBSERVED_COLUMNS } from './observed-columns.js';
 export { writeSessionChanges, describeSkipReason, CreatesCollided, type SessionWriteResult, type SkippedSessionChange, type SkipReason } from './session-writes.js';
 
 /**
- * The observed sessions of a branch (DESIGN §4.6): every session that starts
+ * The observed sessions of a branch: every session that starts
  * after `now`, or whose occurrence key is today or later in the branch's zone
  * (a started session of today still takes its key). One query, served by the
  * (branch_id, starts_at) and (branch_id, occurrence_key) indexes; sorted by

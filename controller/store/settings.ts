@@ -1,5 +1,5 @@
 // controller_settings: small key/value facts about the database itself,
-// e.g. `environment` = 'production' (the apply guards of DESIGN §5).
+// e.g. `environment` = 'production' (checked by the write guards).
 import type { Sql } from './database.js';
 
 /** The key `classctl env set NAME` writes. */

@@ -1,4 +1,4 @@
-// `classctl snapshot`: the whole state as one stable JSON value (DESIGN §6),
+// `classctl snapshot`: the whole state as one stable JSON value,
 // so two snapshots can be diffed line by line — before/after a run, or twice
 // at the same `now` to prove nothing moved, updated_at included.
 import type { Branch, SessionStatus } from '../core/types.js';

@@ -1,4 +1,4 @@
-// The CI smoke variant of the reconcile benchmark (issue 8): `--small` against
+// The CI smoke variant of the reconcile benchmark: `--small` against
 // real PostgreSQL. No timing is asserted — machines differ — only what the
 // benchmark reports and that its scenarios do what their names say.
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// `npm run bench`: the reconcile benchmark of issue 8 (docs/performance.md).
+// `npm run bench`: the reconcile benchmark (docs/performance.md).
 //
 //   npm run bench                         # 100 branches, 10,000 series, 56-day horizon, on DATABASE_URL
 //   npm run bench -- --small              # the CI smoke variant (3 branches, 60 series)
@@ -38,7 +38,7 @@ export interface MachineInfo {
   database: string;
 }
 
-/** The JSON report: exactly these fields (issue 8). */
+/** The JSON report: exactly these fields. */
 export interface BenchReport {
   machine: MachineInfo;
   series: number;
@@ -169,7 +169,7 @@ export function renderText(report: BenchReport, size: BenchSize): string {
     );
   }
   const byName = Object.fromEntries(report.scenarios.map((s) => [s.name, s]));
-  lines.push('', 'targets (issue 8, meant for the full size):');
+  lines.push('', 'targets (meant for the full size):');
   for (const t of TARGETS) {
     const [value, ok] = t.check(byName);
     lines.push(`  ${ok ? 'met    ' : 'MISSED '} ${t.label}: ${value}${t.unit}`);

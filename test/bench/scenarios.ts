@@ -1,4 +1,4 @@
-// The five timed scenarios of the reconcile benchmark (issue 8), run one after
+// The five timed scenarios of the reconcile benchmark, run one after
 // the other in this process against one database:
 //   initial  — the first apply into empty class_sessions
 //   noop     — the same `now` again: a run that must prove nothing changed

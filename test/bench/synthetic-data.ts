@@ -1,5 +1,5 @@
 // Synthetic inputs for the reconcile benchmark: a gym chain of N branches and
-// M class series, in the load-file shape `classctl load` reads (DESIGN §6), plus
+// M class series, in the load-file shape `classctl load` reads, plus
 // the SchedulingConfig documents of the run. Deterministic: the same size gives
 // the same rows on every machine (a seeded generator, never Math.random), so two
 // benchmark runs compare the same work.

@@ -1,4 +1,4 @@
-// DESIGN §3: an invalid or conflicting scope is not reconciled, other scopes go
+// An invalid or conflicting scope is not reconciled, other scopes go
 // on; an invalid base (or a document whose scope cannot be read) blocks all.
 import t from 'tap';
 import { buildConfigSet } from '../../controller/core/config/config-set.js';

@@ -1,4 +1,4 @@
-// FR-001: series > branch > base, merged per RFC 7396; explain's provenance.
+// Series > branch > base, merged per RFC 7396; explain's provenance.
 import t from 'tap';
 import { baseDoc, branchDoc, configOf, seriesDoc } from './fixtures/config-fixtures.js';
 

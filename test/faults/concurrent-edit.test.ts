@@ -1,4 +1,4 @@
-// FR-011: a series edited while a run is between its snapshot and its writes.
+// A series edited while a run is between its snapshot and its writes.
 import t from 'tap';
 import { reconcile } from '../../controller/runtime/reconcile.js';
 import { createLogger } from '../../controller/runtime/logger.js';

@@ -1,4 +1,4 @@
-// FR-010: a run SIGKILLed at any point leaves whole branches done or untouched;
+// A run SIGKILLed at any point leaves whole branches done or untouched;
 // the next run marks it interrupted, resumes, and ends where one clean run ends.
 import t from 'tap';
 import { requirePostgres } from '../helpers/db.js';

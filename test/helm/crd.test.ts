@@ -111,7 +111,7 @@ const doc = (spec: unknown) => ({ apiVersion: 'scheduling.classctl.dev/v1', kind
 
 const rows: Array<{ name: string; document: unknown; crd: boolean; controller: boolean }> = [
   {
-    name: 'the DESIGN example',
+    name: 'the documented example',
     document: doc({
       scope: { branch: 'downtown' },
       settings: {

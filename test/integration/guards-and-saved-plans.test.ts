@@ -1,4 +1,4 @@
-// DESIGN §5 guards and saved plans, in-process on both backends.
+// The write guards and saved plans, in-process on both backends.
 import t from 'tap';
 import type { Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';

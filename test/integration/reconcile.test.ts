@@ -1,4 +1,4 @@
-// DESIGN §4 rules 6–10 end to end: plan and apply against the embedded
+// The observation, diff, removal and archive rules end to end: plan and apply against the embedded
 // database and real PostgreSQL, with a fixed `now`.
 import t from 'tap';
 import type { Database } from '../../controller/store/database.js';

@@ -1,4 +1,4 @@
-// archiveSeries (DESIGN §4.10): copy the row into class_series_archive and
+// archiveSeries: copy the row into class_series_archive and
 // delete it, in the caller's transaction, only if its version is still the
 // one the plan saw; the series' sessions stay.
 import t from 'tap';

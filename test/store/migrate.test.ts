@@ -1,5 +1,5 @@
 // Migrations (forward-only, idempotent, safe from two processes at once) and
-// the schema they create: DESIGN §2 plus the version trigger and constraints.
+// the schema they create: the documented tables plus the version trigger and constraints.
 import t, { type Test } from 'tap';
 import { openDatabase, type Database } from '../../controller/store/database.js';
 import { assertMigrated, listMigrations, migrate, pendingMigrations } from '../../controller/store/migrate.js';

@@ -1,4 +1,4 @@
-// takeSnapshot: DESIGN §6 shape, camelCase, stably sorted whatever the insert
+// takeSnapshot: the documented shape, camelCase, stably sorted whatever the insert
 // order, and loadable again (its branches and series are the load shape).
 import t from 'tap';
 import { validateLoadDocument } from '../../controller/core/load/validate-load.js';

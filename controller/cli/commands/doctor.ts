@@ -7,7 +7,7 @@ import { openDatabaseFor, parseNow } from '../resources.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description('Check the invariants of DESIGN §2; exit 1 listing offending rows.')
+    .description('Check the data invariants (no orphan sessions, no duplicate occurrences, no scheduled future session outside its series\' dates); exit 1 listing offending rows.')
     .option('--now <iso>', 'the instant "future" is measured from (default: now)')
     .option('--output <format>', 'text | json', 'text')
     .action(

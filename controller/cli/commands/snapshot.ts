@@ -1,5 +1,5 @@
 // `classctl snapshot [--output text|json]`: the whole state, stably sorted.
-// JSON is DESIGN §6 (diff two of them to see what a run changed); text is
+// JSON is the documented snapshot shape (diff two of them to see what a run changed); text is
 // the same content as readable tables.
 import type { Command } from 'commander';
 import { takeSnapshot, type Snapshot } from '../../store/snapshot.js';
@@ -57,7 +57,7 @@ export function renderSnapshotText(s: Snapshot): string {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('snapshot')
-    .description('Print branches, series, sessions and archived series, stably sorted (json: DESIGN §6, for diffs).')
+    .description('Print branches, series, sessions and archived series, stably sorted (json for diffs).')
     .option('--output <format>', 'text | json', 'text')
     .action(
       ctx.action(async (opts: { output: string }, cmd: Command) => {

@@ -1,4 +1,4 @@
-// The window of local dates a run generates for one series (DESIGN §4 rule 2):
+// The window of local dates a run generates for one series:
 // [max(startDate, today), min(endDate, today + horizonDays)], both ends
 // inclusive. Dates are `YYYY-MM-DD` texts, so they compare as strings.
 import type { ClassSeries, LocalDate } from '../types.js';

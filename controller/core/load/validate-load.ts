@@ -1,5 +1,5 @@
 // `classctl load FILE`: every row of a load document checked before anything
-// is written (DESIGN §6 shape: branches [{id, name, timezone}], series [{id,
+// is written (the load file shape: branches [{id, name, timezone}], series [{id,
 // branchId, title, rrule, startDate, endDate, startTime, durationMinutes,
 // capacity, instructorId, roomId, exdates}]). The schedule fields of a series
 // (rule, dates, time, duration, capacity, exdates) and a branch's time zone are

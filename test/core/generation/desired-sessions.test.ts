@@ -1,4 +1,4 @@
-// DESIGN §4 rules 1–5 and 8, each as named rows over desiredSessions().
+// The generation rules (window, expansion, DST, started sessions, enabled), each as named rows over desiredSessions().
 import t from 'tap';
 import { desiredSessions, type GenerationInput } from '../../../controller/core/generation/desired-sessions.js';
 import type { ClassSeries } from '../../../controller/core/types.js';
