@@ -3,6 +3,7 @@
 // never from the plan. A branch skipped because another run held its lock,
 // or that failed, wrote nothing and is named.
 import type { BranchApplyResult } from './apply-branch.js';
+import type { BranchWriteCounts } from '../store/branch-writes.js';
 
 /** Reasons a planned change was not written because the row changed under the plan: a conflict with another writer. */
 const CONFLICT_REASONS = new Set(['conflict', 'changed-since-plan', 'series-changed']);
@@ -20,17 +21,7 @@ export interface WrittenSummary {
   /** Branches skipped because another run or replica held their lock. */
   lockedBranches: string[];
   /** Per branch that committed or was locked. */
-  branches: Array<{
-    branchId: string;
-    status: BranchApplyResult['status'];
-    created: number;
-    updated: number;
-    deleted: number;
-    cancelled: number;
-    seriesArchived: number;
-    notWritten: Record<string, number>;
-    recovered?: true;
-  }>;
+  branches: Array<BranchWriteCounts & { branchId: string; status: BranchApplyResult['status']; recovered?: true }>;
 }
 
 type BranchCounts = Pick<BranchApplyResult, 'branchId' | 'status' | 'created' | 'updated' | 'deleted' | 'cancelled' | 'seriesArchived' | 'notWritten' | 'recovered'>;
