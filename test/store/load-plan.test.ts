@@ -59,7 +59,9 @@ const cliRows: CliRow[] = [
   { name: 'load --plan --apply is a usage error', args: ['--plan', '--apply'], exit: 2, written: false },
 ];
 
-if (requirePostgres(t)) {
+// One parent test, so that without PostgreSQL it skips (a top-level plan(0) after the diff rows would be a plan error).
+t.test('classctl load against PostgreSQL', async (t) => {
+  if (!requirePostgres(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'classctl-load-'));
   const file = join(dir, 'renamed.json');
   writeFileSync(file, JSON.stringify({ branches: [branch], series: [{ ...series, title: 'Yoga Flow' }] }));
@@ -81,4 +83,4 @@ if (requirePostgres(t)) {
       else t.same(after, before, 'nothing written');
     });
   }
-}
+});
