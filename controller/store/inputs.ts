@@ -36,3 +36,11 @@ export async function readSeriesById(sql: Sql, id: string): Promise<ClassSeries 
   const rows = await sql.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM class_series AS s WHERE s.id = $1`, [id]);
   return rows[0] ? seriesFromRow(rows[0]) : null;
 }
+
+/** One series with its branch's time zone (what explain's session fields come from), or null. */
+export async function readSeriesWithZone(sql: Sql, id: string): Promise<{ series: ClassSeries; branchTimezone: string } | null> {
+  const series = await readSeriesById(sql, id);
+  if (!series) return null;
+  const zone = await sql.query<{ timezone: string }>('SELECT timezone FROM branches WHERE id = $1', [series.branchId]);
+  return { series, branchTimezone: zone[0]?.timezone ?? 'unknown' };
+}

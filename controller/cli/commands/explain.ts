@@ -10,18 +10,17 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor } from '../resources.js';
 import type { GlobalOptions } from '../context.js';
-import { readSeriesById } from '../../store/inputs.js';
+import { readSeriesWithZone } from '../../store/inputs.js';
 
 /** The series row and its branch's zone: the session fields explain shows come from them. */
 async function readSeriesRow(g: GlobalOptions, seriesId: string): Promise<ExplainSeriesRow> {
   const db = await openDatabaseFor(g);
   try {
-    const series = await readSeriesById(db, seriesId);
-    if (!series) {
+    const row = await readSeriesWithZone(db, seriesId);
+    if (!row) {
       throw new ClassctlError('NOT_FOUND', `Series "${seriesId}" is not in class_series (${db.describe()}); check the id, or use --branch ID --series ID to explain a configuration without the database.`, { key: seriesId });
     }
-    const zone = await db.query<{ timezone: string }>('SELECT timezone FROM branches WHERE id = $1', [series.branchId]);
-    return { series, branchTimezone: zone[0]?.timezone ?? 'unknown' };
+    return row;
   } finally {
     await db.close();
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConfigSet } from '../../core/config/config-set.js';
 import { explainConfig, explainToJson } from '../../core/config/render-explain.js';
 import type { Sql } from '../../store/database.js';
-import { readSeriesById } from '../../store/inputs.js';
+import { readSeriesWithZone } from '../../store/inputs.js';
 import { HttpError, HttpErrorCodes } from '../http-errors.js';
 
 const params = {
@@ -20,12 +20,11 @@ export function registerExplainRoute(app: FastifyInstance, deps: { db: Sql; load
   // answer (valid: false, with its problems), not an HTTP error.
   app.get<{ Params: { id: string } }>('/api/series/:id/explain', { schema: { params } }, async (request) => {
     const seriesId = request.params.id;
-    const series = await readSeriesById(deps.db, seriesId);
-    if (!series) {
+    const row = await readSeriesWithZone(deps.db, seriesId);
+    if (!row) {
       throw new HttpError(404, HttpErrorCodes.SERIES_NOT_FOUND, `No class series "${seriesId}" in class_series; check the id (archived series have no settings any more).`);
     }
-    const zone = await deps.db.query<{ timezone: string }>('SELECT timezone FROM branches WHERE id = $1', [series.branchId]);
     const config = await deps.loadConfig();
-    return explainToJson(explainConfig(config, series.branchId, seriesId, { series, branchTimezone: zone[0]?.timezone ?? 'unknown' }));
+    return explainToJson(explainConfig(config, row.series.branchId, seriesId, row));
   });
 }
