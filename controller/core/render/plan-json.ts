@@ -39,29 +39,29 @@ export interface PlanJson {
   branches: Array<{ branchId: string; timezone: string; today: string; skippedSeries: Array<{ seriesId: string; reason: string }> }>;
 }
 
+/** One change as the plan JSON shows it. */
+export function changeToJson(c: Change): PlanJsonChange {
+  if (c.action === 'delete-series') {
+    return { action: c.action, seriesId: c.seriesId, occurrenceKey: null, branchId: c.branchId, sessionId: null, before: null, after: null, reason: c.reason, version: c.version };
+  }
+  const row: PlanJsonChange = {
+    action: c.action,
+    seriesId: c.seriesId,
+    occurrenceKey: c.occurrenceKey,
+    branchId: c.branchId,
+    sessionId: c.sessionId,
+    before: c.before,
+    after: c.after,
+  };
+  if (c.fields) row.fields = c.fields;
+  if (c.reason !== undefined) row.reason = c.reason;
+  if (c.bookedCount !== undefined) row.bookedCount = c.bookedCount;
+  return row;
+}
+
 export function planToJson(plan: Plan): PlanJson {
   const changes: PlanJsonChange[] = [];
-  for (const b of plan.branches) {
-    for (const c of b.changes) {
-      if (c.action === 'delete-series') {
-        changes.push({ action: c.action, seriesId: c.seriesId, occurrenceKey: null, branchId: c.branchId, sessionId: null, before: null, after: null, reason: c.reason, version: c.version });
-        continue;
-      }
-      const row: PlanJsonChange = {
-        action: c.action,
-        seriesId: c.seriesId,
-        occurrenceKey: c.occurrenceKey,
-        branchId: c.branchId,
-        sessionId: c.sessionId,
-        before: c.before,
-        after: c.after,
-      };
-      if (c.fields) row.fields = c.fields;
-      if (c.reason !== undefined) row.reason = c.reason;
-      if (c.bookedCount !== undefined) row.bookedCount = c.bookedCount;
-      changes.push(row);
-    }
-  }
+  for (const b of plan.branches) for (const c of b.changes) changes.push(changeToJson(c));
   const problems = allProblems(plan);
   const skippedByDst = plan.branches.flatMap((b) => b.skippedByDst);
   return {
