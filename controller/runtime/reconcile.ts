@@ -254,13 +254,17 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     );
   }
   if (faults.afterPlan) await faults.afterPlan();
-  // A guard that refuses after planning: every branch is still handed on (the
-  // output shows what the run would have done), nothing is written.
+  // A guard that refuses after planning writes nothing. Every branch is still
+  // handed on, so the output shows what the run would have done — except for
+  // a saved plan: it was reviewed already, and the refusal says why it is not
+  // applied.
   const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
-    for (const p of observed.branches) {
-      await handOn(await p.plan());
-      p.release();
+    if (!savedPlan || keepChanges) {
+      for (const p of observed.branches) {
+        await handOn(await p.plan());
+        p.release();
+      }
     }
     result.summary = tally.summary(plan);
     runLog.error({ code: err.code }, err.message);
