@@ -17,13 +17,16 @@ import { PLAN_FORMAT_VERSION, type PlanJson, type PlanJsonChange } from '../core
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv, ['date', 'date-time']);
 const validatePlanFile: ValidateFunction = ajv.compile(planSchema);
+/** One change of a plan file, as the schema's `change` definition describes it. */
+export const validatePlanChange = ajv.getSchema(`${planSchema.$id}#/$defs/change`)!;
 
 /** At most this many problems are listed; the rest are counted. */
 const LISTED_PROBLEMS = 10;
 
-function invalid(file: string, lines: string[]): never {
+export function invalid(file: string, lines: string[], more = 0): never {
   const listed = lines.slice(0, LISTED_PROBLEMS).map((l) => `  ${file}#${l}`);
-  if (lines.length > LISTED_PROBLEMS) listed.push(`  … and ${lines.length - LISTED_PROBLEMS} more`);
+  const rest = lines.length - listed.length + more;
+  if (rest > 0) listed.push(`  … and ${rest} more`);
   throw new ClassctlError(
     ErrorCodes.USAGE,
     `${file} is not a valid saved plan:\n${listed.join('\n')}\n` +
@@ -65,7 +68,7 @@ export function parseSavedPlan(raw: unknown, file: string): PlanJson {
 const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': 'an ISO 8601 instant such as 2026-11-25T09:00:00Z', date: 'a local date YYYY-MM-DD' };
 
 /** One schema error as `POINTER: sentence`; format errors get the plan's own wording. */
-function describePlanError(e: ErrorObject): string[] {
+export function describePlanError(e: ErrorObject): string[] {
   if (e.keyword === 'format') {
     const format = String((e.params as { format?: unknown }).format);
     return [`${e.instancePath || '/'}: ${JSON.stringify(e.data)} is not ${FORMAT_EXAMPLES[format] ?? format}`];

@@ -1,12 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ClassctlError } from '../../core/errors.js';
 import { Option } from 'commander';
 import { DEFAULT_LISTED_CHANGES } from '../../core/render/plan-text.js';
 import { openPlanOutput, type PlanDetail } from '../plan-output.js';
 import { SAVED_PLAN_MAX_AGE_MS } from '../../runtime/guards.js';
 import { reconcile } from '../../runtime/reconcile.js';
-import { parseSavedPlan } from '../../runtime/saved-plan.js';
+import { readSavedPlanFile } from '../../runtime/saved-plan-file.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor } from '../resources.js';
@@ -22,13 +20,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .action(
       ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string; detail: PlanDetail }, cmd: Command) => {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(await readFile(file, 'utf8'));
-        } catch (err) {
-          throw new ClassctlError('USAGE', `Cannot read the plan ${file}: ${(err as Error).message}`, { key: file });
-        }
-        const saved = parseSavedPlan(raw, file);
+        // Read in bounded memory: checked in one pass, its changes compared branch by branch as the run recomputes them.
+        const saved = await readSavedPlanFile(file);
         const g = ctx.globals(cmd);
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
