@@ -118,7 +118,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchReport> {
 }
 
 /** Creates an empty database next to DATABASE_URL's; `drop` removes it (and cuts its connections). */
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const base = new URL(serverUrl);
   const name = `classctl_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(base.toString(), { max: 1, onnotice: () => {} });
