@@ -2,12 +2,12 @@
 // the run hands them on (a branch sink): the text plan or the JSON document on
 // stdout, and the JSON document in the --out file. Nothing holds the whole
 // plan, so a run of millions of changes prints in bounded memory.
-import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { changeToJson, createPlanJsonStream, planJsonTail, type PlanJsonChange } from '../core/render/plan-json.js';
 import { createPlanTextRenderer, DEFAULT_LISTED_CHANGES, type AppliedCounts } from '../core/render/plan-text.js';
 import type { BranchSink } from '../runtime/branch-sink.js';
+import { drained } from '../runtime/drained.js';
 import type { ReconcileResult } from '../runtime/reconcile.js';
 
 /** `--detail`: list every change, or the first DEFAULT_LISTED_CHANGES and count the rest. */
@@ -101,16 +101,4 @@ export function openPlanOutput(o: PlanOutputOptions): PlanOutput {
       await rm(outTemp, { force: true });
     },
   };
-}
-
-/** Waits until `stream` takes more (or is gone: a write then reports it). */
-async function drained(stream: NodeJS.WritableStream): Promise<void> {
-  const ac = new AbortController();
-  try {
-    await Promise.race([once(stream, 'drain', { signal: ac.signal }), once(stream, 'close', { signal: ac.signal })]);
-  } catch {
-    // An 'error' instead: the next write reports it.
-  } finally {
-    ac.abort();
-  }
 }

@@ -4,9 +4,9 @@
 import type { BranchPlan } from '../core/plan-types.js';
 import type { Database } from '../store/database.js';
 import { describeSkipReason, type SkipReason } from '../store/sessions.js';
-import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
+import { applyBranchChanges, recordBranchProof, type BranchApplyResult } from './apply-branch.js';
 import type { Logger } from './logger.js';
-import type { PendingBranch } from './plan-run.js';
+import { syncNeedsRecord, type BranchSyncDraft, type PendingBranch } from './plan-run.js';
 import { describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import type { RunFaults } from './run-faults.js';
 
@@ -48,7 +48,7 @@ export async function writeBranches(o: {
 }): Promise<BranchWrites> {
   const { db, runId, now, retry, faults } = o;
   const out: BranchWrites = { branches: [], failedBranches: [] };
-  const applyBranch = async (bp: BranchPlan): Promise<BranchApplyResult | undefined> => {
+  const applyBranch = async (bp: BranchPlan, sync: BranchSyncDraft | null): Promise<BranchApplyResult | undefined> => {
     const branchLog = o.log.child({ branchId: bp.branchId });
     try {
       const beforeCommit = faults.beforeBranchCommit;
@@ -58,6 +58,7 @@ export async function writeBranches(o: {
             runId,
             now,
             retrying: attempt > 1,
+            sync,
             beforeCommit: beforeCommit && (() => beforeCommit(bp.branchId)),
           });
           if (faults.afterBranchCommit && r.status === 'applied' && !r.recovered) await faults.afterBranchCommit(bp.branchId, attempt);
@@ -87,6 +88,15 @@ export async function writeBranches(o: {
       return undefined;
     }
   };
+  // A branch proven with nothing to write records the proof (incremental
+  // runs); failing to is harmless: the next run proves it again.
+  const recordProof = async (sync: BranchSyncDraft, branchId: string): Promise<void> => {
+    try {
+      await recordBranchProof(db, sync, now);
+    } catch (err) {
+      o.log.child({ branchId }).warn(errorLogFields(err), `Recording that the branch is proven failed (${describeDbError(err)}); nothing was changed, and the next run proves it in full again.`);
+    }
+  };
   // Branches are written WRITERS at a time, each in its own transaction
   // under its own lock (as two replicas would), so the database always has
   // a statement to run while this process waits on the other branch or
@@ -110,6 +120,7 @@ export async function writeBranches(o: {
   try {
     for (const b of o.branches) {
       const bp = await b.plan();
+      const sync = b.sync();
       const refusal = bp.changes.length > 0 && o.check ? o.check(b, bp) : null;
       if (refusal !== null) {
         out.failedBranches.push({ branchId: bp.branchId, error: refusal });
@@ -117,10 +128,13 @@ export async function writeBranches(o: {
       }
       while (writing >= writers) await Promise.race(inFlight);
       const entry = { pending: b, plan: bp, done: Promise.resolve<BranchApplyResult | undefined>(undefined), settled: true };
-      if (bp.changes.length > 0 && refusal === null) {
+      let work: Promise<BranchApplyResult | undefined> | null = null;
+      if (refusal === null && bp.changes.length > 0) work = applyBranch(bp, sync);
+      else if (refusal === null && sync !== null && syncNeedsRecord(sync)) work = recordProof(sync, bp.branchId).then(() => undefined);
+      if (work) {
         writing++;
         entry.settled = false;
-        const done = applyBranch(bp).finally(() => {
+        const done = work.finally(() => {
           writing--;
           entry.settled = true;
           inFlight.delete(done);

@@ -57,6 +57,10 @@ export interface ReconcileOptions {
    * apply reaches it (default HELD_CHANGES_BUDGET; tests set a few).
    */
   heldChangesBudget?: number;
+  /** Prove every branch in full instead of trusting what earlier runs recorded (reconcile --full-resync). */
+  fullResync?: boolean;
+  /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
+  resyncPeriodMs?: number;
 }
 
 /**
@@ -221,7 +225,10 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
       p.release();
     }
   };
-  const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions') });
+  const observed = await observeRun({
+    db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
+    observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs,
+  });
   const plan = observed.plan;
   plan.branches = tally.branches;
   tally.logRunProblems(plan);
