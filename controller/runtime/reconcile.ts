@@ -18,7 +18,7 @@ import { writtenSummary, type WrittenSummary } from './run-summary.js';
 import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
-import { changeKey, checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
+import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
 
 export interface ReconcileOptions {
   db: Database;
@@ -369,10 +369,14 @@ function countConvergence(b: BranchPlan, into: { seriesConverged: number; series
   into.seriesConverged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
 }
 
-/** A digest of a branch's changes as the plan JSON shows them, in plan order: tells a branch planned again from the first plan. */
+/**
+ * A digest of a branch's changes as the plan JSON shows them, in plan order:
+ * tells a branch planned again from the first plan. Both come from the same
+ * code, so their keys are in the same order and need no sorting.
+ */
 function fingerprint(changes: readonly Change[]): string {
   const hash = createHash('sha256');
-  for (const c of changes) hash.update(changeKey(changeToJson(c))).update('\n');
+  for (const c of changes) hash.update(JSON.stringify(changeToJson(c))).update('\n');
   return hash.digest('base64');
 }
 
