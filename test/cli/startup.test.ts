@@ -59,6 +59,7 @@ const lightCommands = [
   { name: 'classctl validate of config/ (no database)', args: ['--config', join(repo, 'config'), 'validate'] },
   { name: 'classctl explain --branch (no database)', args: ['--config', join(repo, 'config'), 'explain', '--branch', 'downtown'] },
   { name: 'an unknown command (a usage error)', args: ['no-such-command'], status: 2 },
+  { name: 'classctl reconcile --help (prom-client only with --pushgateway)', args: ['reconcile', '--help'] },
 ];
 
 t.test('light commands do not import the server, the database drivers, the Kubernetes client or metrics', async (t) => {
