@@ -105,6 +105,8 @@ t.test('each command module registers the command its entry names', async (t) =>
     t.equal(loaded.length, 1, `${entry.name}: one command of that name`);
     const full = all.commands.find((c) => c.name() === entry.name);
     t.equal(loaded[0]?.helpInformation(), full?.helpInformation(), `${entry.name}: its own module registered it (options and full description), not the summary in the table`);
+    const args = (full?.registeredArguments ?? []).map((a) => `${a.required ? '<' : '['}${a.name()}${a.variadic ? '...' : ''}${a.required ? '>' : ']'}`).join(' ');
+    t.equal(entry.args ?? '', args, `${entry.name}: the table lists the arguments its module declares`);
   }
 });
 
