@@ -8,7 +8,7 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** setTimeout cannot wait longer than 2^31-1 ms (24.8 days); a day is already a long interval for a controller. */
 export const MAX_DURATION_MS = 24 * 3_600_000;
 
-export function parseDurationOption(option: string, text: string): number {
+export function parseDurationOption(option: string, text: string, maxMs: number = MAX_DURATION_MS): number {
   const value = text.trim();
   let ms: number;
   const short = SHORT.exec(value);
@@ -24,6 +24,9 @@ export function parseDurationOption(option: string, text: string): number {
     }
   }
   if (!(ms >= 1)) throw new ClassctlError('USAGE', `${option} must be positive, got "${text}".`, { key: option });
-  if (ms > MAX_DURATION_MS) throw new ClassctlError('USAGE', `${option} "${text}" is longer than 24h; use 24h or less.`, { key: option });
+  if (ms > maxMs) {
+    const most = `${Math.round(maxMs / 3_600_000)}h`;
+    throw new ClassctlError('USAGE', `${option} "${text}" is longer than ${most}; use ${most} or less.`, { key: option });
+  }
   return Math.round(ms);
 }

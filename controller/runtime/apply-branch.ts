@@ -5,7 +5,9 @@ import { archiveSeries } from '../store/archive.js';
 import { readBranchWrite, recordBranchWrite, type BranchWriteCounts } from '../store/branch-writes.js';
 import type { Database } from '../store/database.js';
 import { CreatesCollided, writeSessionChanges } from '../store/sessions.js';
+import { recordBranchSync } from '../store/sync-state.js';
 import { tryLockBranch } from './branch-lock.js';
+import type { BranchSyncDraft } from './plan-run.js';
 
 /** Why a planned change was not written: a session write's reason code, or a series edited since the plan. */
 export type NotWrittenReason = string;
@@ -34,6 +36,8 @@ export interface ApplyBranchOptions {
   now: number;
   /** A retry: first look whether an earlier attempt of this run committed the branch. */
   retrying?: boolean;
+  /** The branch's state for incremental runs, recorded with its writes. */
+  sync?: BranchSyncDraft | null;
   beforeCommit?: () => Promise<void>;
 }
 
@@ -87,9 +91,34 @@ async function writeBranch(
       for (const id of a.skipped) result.skipped.push({ seriesId: id, occurrenceKey: null, reason: 'series-changed' });
     }
     for (const s of result.skipped) result.notWritten[s.reason] = (result.notWritten[s.reason] ?? 0) + 1;
+    // A series with a change not written is read in full by the next run.
+    if (opts.sync) await recordSync(tx, opts.sync, opts.now, result.skipped.map((s) => s.seriesId));
     if (opts.runId !== null) await recordBranchWrite(tx, opts.runId, branchId, countsOf(result));
     if (opts.beforeCommit) await opts.beforeCommit();
     return result;
+  });
+}
+
+async function recordSync(tx: Parameters<typeof recordBranchSync>[0], draft: BranchSyncDraft, now: number, alsoUnsettled: string[]): Promise<void> {
+  const unsettled = alsoUnsettled.length === 0 ? draft.unsettled : [...new Set([...draft.unsettled, ...alsoUnsettled])].sort();
+  await recordBranchSync(
+    tx,
+    { branchId: draft.branchId, inputsDigest: draft.inputsDigest, unsettled, syncedNow: now, provenAt: draft.provenInFull || draft.basis === null ? now : draft.basis.provenAt },
+    draft.basis?.revision ?? null,
+  );
+}
+
+/**
+ * Records what a run proved of a branch it had nothing to write to (a full
+ * proof, or fewer series to read): its own short transaction under the
+ * branch's lock. Returns false when another run holds the lock (nothing is
+ * recorded; the next run proves the branch again).
+ */
+export async function recordBranchProof(db: Database, draft: BranchSyncDraft, now: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    if (!(await tryLockBranch(tx, draft.branchId))) return false;
+    await recordSync(tx, draft, now, []);
+    return true;
   });
 }
 

@@ -4,9 +4,9 @@
 import type { BranchPlan } from '../core/plan-types.js';
 import type { Database } from '../store/database.js';
 import { describeSkipReason, type SkipReason } from '../store/sessions.js';
-import { applyBranchChanges, type BranchApplyResult } from './apply-branch.js';
+import { applyBranchChanges, recordBranchProof, type BranchApplyResult } from './apply-branch.js';
 import type { Logger } from './logger.js';
-import type { PendingBranch } from './plan-run.js';
+import { syncNeedsRecord, type BranchSyncDraft, type PendingBranch } from './plan-run.js';
 import { describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import type { RunFaults } from './run-faults.js';
 
@@ -33,7 +33,7 @@ export async function writeBranches(o: {
 }): Promise<BranchWrites> {
   const { db, runId, now, retry, faults } = o;
   const out: BranchWrites = { branches: [], failedBranches: [] };
-  const applyBranch = async (bp: BranchPlan): Promise<void> => {
+  const applyBranch = async (bp: BranchPlan, sync: BranchSyncDraft | null): Promise<void> => {
     const branchLog = o.log.child({ branchId: bp.branchId });
     try {
       const beforeCommit = faults.beforeBranchCommit;
@@ -43,6 +43,7 @@ export async function writeBranches(o: {
             runId,
             now,
             retrying: attempt > 1,
+            sync,
             beforeCommit: beforeCommit && (() => beforeCommit(bp.branchId)),
           });
           if (faults.afterBranchCommit && r.status === 'applied' && !r.recovered) await faults.afterBranchCommit(bp.branchId, attempt);
@@ -70,6 +71,15 @@ export async function writeBranches(o: {
       branchLog.error(errorLogFields(err), `Branch not reconciled: ${message}. Nothing of this branch was written; the next run retries it.`);
     }
   };
+  // A branch proven with nothing to write records the proof (incremental
+  // runs); failing to is harmless: the next run proves it again.
+  const recordProof = async (sync: BranchSyncDraft, branchId: string): Promise<void> => {
+    try {
+      await recordBranchProof(db, sync, now);
+    } catch (err) {
+      o.log.child({ branchId }).warn(errorLogFields(err), `Recording that the branch is proven failed (${describeDbError(err)}); nothing was changed, and the next run proves it in full again.`);
+    }
+  };
   // Branches are written WRITERS at a time, each in its own transaction
   // under its own lock (as two replicas would), so the database always has
   // a statement to run while this process waits on the other branch or
@@ -82,8 +92,10 @@ export async function writeBranches(o: {
     for (const b of o.branches) {
       const bp = await b.plan();
       while (inFlight.size >= writers) await Promise.race(inFlight);
-      if (bp.changes.length === 0) continue;
-      const writing: Promise<void> = applyBranch(bp).then(() => {
+      const sync = b.sync();
+      if (bp.changes.length === 0 && (sync === null || !syncNeedsRecord(sync))) continue;
+      const work = bp.changes.length === 0 ? recordProof(sync!, bp.branchId) : applyBranch(bp, sync);
+      const writing: Promise<void> = work.then(() => {
         inFlight.delete(writing);
       });
       inFlight.add(writing);

@@ -3,6 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConfigSet } from '../core/config/config-set.js';
 import { localDateAt } from '../core/generation/local-date.js';
+import { DEFAULT_RESYNC_PERIOD_MS, branchInputsDigest, resyncDue, settledThrough } from '../core/incremental-sync.js';
 import { isValidTimeZone } from '../core/generation/series-validation.js';
 import { generateSeries, planBranch, type BranchGeneration, type SeriesOutcome } from '../core/plan-branch.js';
 import type { Plan, RunMode } from '../core/plan.js';
@@ -12,6 +13,7 @@ import type { Database } from '../store/database.js';
 import { readArchivedSeriesIds, readBranches, readSeries } from '../store/inputs.js';
 import { matchesDigest, readBranchObservations, type SeriesDigest } from '../store/series-digests.js';
 import { readObservedSessions } from '../store/sessions.js';
+import { readBranchSyncStates, type BranchSyncState } from '../store/sync-state.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
 export interface InputSnapshot {
@@ -47,8 +49,17 @@ export interface PlanRunInput {
    * How observed sessions are read: 'digest' (default) proves unchanged series
    * equal with one digest per series and reads only the others in full;
    * 'full' reads every observed session. Both give the same plan.
+   * 'incremental' trusts what the last run recorded for a branch whose inputs
+   * are unchanged and whose last full proof is recent (resyncPeriodMs): it
+   * reads only the sessions it must (docs/data-model.md, "Incremental runs"),
+   * and proves the other branches as 'digest' does. It gives the same plan
+   * unless a session was changed behind the controller's back since.
    */
-  observedRead?: 'digest' | 'full';
+  observedRead?: 'digest' | 'full' | 'incremental';
+  /** 'incremental': how long a branch may go without a full proof (default 24 h). */
+  resyncPeriodMs?: number;
+  /** 'incremental': prove every branch in full this time (and record it). */
+  fullResync?: boolean;
   /** Reads are retried on transient database errors (they change nothing, so a retry is safe). */
   retry?: RetryPolicy;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -65,6 +76,29 @@ export interface PendingBranch {
   deferred: boolean;
   /** The branch's plan (computed once; yields to the event loop while it works). */
   plan(): Promise<BranchPlan>;
+  /**
+   * Once plan() has resolved: the state to record with the branch's writes
+   * (null when none is kept, e.g. an invalid zone).
+   */
+  sync(): BranchSyncDraft | null;
+}
+
+/** What an apply records for a branch, in its transaction (store/sync-state.ts). */
+export interface BranchSyncDraft {
+  branchId: string;
+  inputsDigest: string;
+  /** Series to read in full at every run, from the plan; the apply adds those with a change not written. */
+  unsettled: string[];
+  /** This run compared every session of the branch (not an incremental run). */
+  provenInFull: boolean;
+  /** The state this run read, null when there was none: the record is written over it only. */
+  basis: BranchSyncState | null;
+}
+
+/** A branch with no change must still record its state: a full proof, or a different set of unsettled series. */
+export function syncNeedsRecord(draft: BranchSyncDraft): boolean {
+  if (draft.provenInFull || draft.basis === null) return true;
+  return draft.unsettled.join('\u0000') !== draft.basis.unsettled.join('\u0000');
 }
 
 export interface ObservedRun {
@@ -110,20 +144,27 @@ export async function observeRun(input: PlanRunInput & { deferUnobserved?: boole
     if (list) list.push(s);
     else seriesByBranch.set(s.branchId, [s]);
   }
-  const context: RunContext = { ...input, allSeriesIds: new Set(snapshot.series.map((s) => s.id)) };
   const branches = [...snapshot.branches]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .filter((b) => !input.branchIds || input.branchIds.has(b.id));
+  const syncStates =
+    input.observedRead === 'incremental' ? await withRetry(() => readBranchSyncStates(input.db, branches.map((b) => b.id)), input.retry ?? DEFAULT_RETRY, input.onRetry) : new Map();
+  const context: RunContext = { ...input, allSeriesIds: new Set(snapshot.series.map((s) => s.id)), seriesByBranch, syncStates };
 
   const pending: PendingBranch[] = [];
   const observations = observeInBatches(context, branches);
   for (const branch of branches) {
     const observation = await observations.next(branch);
     const series = seriesByBranch.get(branch.id) ?? [];
-    const plan = once(() => planObservedBranch(context, branch, series, observation));
+    let sync: BranchSyncDraft | null = null;
+    const plan = once(async () => {
+      const planned = await planObservedBranch(context, branch, series, observation);
+      sync = syncDraft(context, branch, series, observation, planned);
+      return planned.plan;
+    });
     const deferred = input.deferUnobserved === true && observation.empty;
     if (!deferred) await plan();
-    pending.push({ branchId: branch.id, deferred, plan });
+    pending.push({ branchId: branch.id, deferred, plan, sync: () => sync });
   }
   return { plan, branches: pending };
 }
@@ -135,17 +176,27 @@ const READ_AHEAD = 2;
 
 interface RunContext extends PlanRunInput {
   allSeriesIds: ReadonlySet<string>;
+  seriesByBranch: ReadonlyMap<string, ClassSeries[]>;
+  /** 'incremental': what the last runs recorded, per branch. */
+  syncStates: ReadonlyMap<string, BranchSyncState>;
 }
 
 /** What one branch has in class_sessions, as far as the plan needs it. */
 interface ObservedBranch {
   today: LocalDate | null;
-  /** 'full': every observed session. 'digest': the started ones keyed today or later. */
+  /**
+   * 'full': every observed session. 'digest': the started ones keyed today or
+   * later. Incremental: those of the recorded unsettled series.
+   */
   observed: ObservedSession[];
   /** 'digest' only: per series, its sessions that start after now. */
   digests: SeriesDigest[] | null;
   /** Nothing observed at all. */
   empty: boolean;
+  /** branchInputsDigest() of the branch (null: the zone is invalid, nothing is recorded). */
+  inputsDigest: string | null;
+  /** Planned from the recorded state instead of a full proof: the branch's local date at the recorded run, and that state. */
+  incremental: { syncedToday: LocalDate; state: BranchSyncState } | null;
 }
 
 /**
@@ -178,33 +229,120 @@ function retried<T>(ctx: RunContext, read: () => Promise<T>): Promise<T> {
 
 async function observeBatch(ctx: RunContext, batch: Branch[]): Promise<Map<string, ObservedBranch>> {
   const result = new Map<string, ObservedBranch>();
-  const read: Array<{ id: string; today: LocalDate }> = [];
+  const read: Array<{ id: string; today: LocalDate; inputsDigest: string }> = [];
   for (const branch of batch) {
     // An invalid zone is reported by planBranch; no observed read is needed then.
-    if (!isValidTimeZone(branch.timezone)) result.set(branch.id, { today: null, observed: [], digests: null, empty: true });
-    else read.push({ id: branch.id, today: localDateAt(ctx.now, branch.timezone) });
+    if (!isValidTimeZone(branch.timezone)) {
+      result.set(branch.id, { today: null, observed: [], digests: null, empty: true, inputsDigest: null, incremental: null });
+      continue;
+    }
+    const today = localDateAt(ctx.now, branch.timezone);
+    const inputsDigest = branchInputsDigest(branch, ctx.seriesByBranch.get(branch.id) ?? [], ctx.config);
+    const state = ctx.syncStates.get(branch.id);
+    if (state !== undefined && canTrust(ctx, branch, state, inputsDigest)) {
+      // Only the unsettled series are read, in full, as a full run reads them.
+      const observed = state.unsettled.length === 0 ? [] : await retried(ctx, () => readObservedSessions(ctx.db, branch.id, ctx.now, today, state.unsettled));
+      const incremental = { syncedToday: localDateAt(state.syncedNow, branch.timezone), state };
+      result.set(branch.id, { today, observed, digests: null, empty: observed.length === 0, inputsDigest, incremental });
+    } else {
+      read.push({ id: branch.id, today, inputsDigest });
+    }
   }
   if (ctx.observedRead === 'full') {
-    for (const { id, today } of read) {
+    for (const { id, today, inputsDigest } of read) {
       const observed = await retried(ctx, () => readObservedSessions(ctx.db, id, ctx.now, today));
-      result.set(id, { today, observed, digests: null, empty: observed.length === 0 });
+      result.set(id, { today, observed, digests: null, empty: observed.length === 0, inputsDigest, incremental: null });
     }
     return result;
   }
   if (read.length === 0) return result;
   const stored = await retried(ctx, () => readBranchObservations(ctx.db, read, ctx.now));
-  for (const { id, today } of read) {
+  for (const { id, today, inputsDigest } of read) {
     const { digests, started } = stored.get(id)!;
-    result.set(id, { today, observed: started, digests, empty: digests.length === 0 && started.length === 0 });
+    result.set(id, { today, observed: started, digests, empty: digests.length === 0 && started.length === 0, inputsDigest, incremental: null });
   }
   return result;
 }
 
-async function planObservedBranch(ctx: RunContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch): Promise<BranchPlan> {
+/**
+ * A recorded state stands for a full proof while the branch's inputs are the
+ * ones it was recorded with, time has not gone back before it, and the
+ * branch's full proof is not due (nextResyncAt).
+ */
+function canTrust(ctx: RunContext, branch: Branch, state: BranchSyncState, inputsDigest: string): boolean {
+  return (
+    ctx.fullResync !== true &&
+    state.inputsDigest === inputsDigest &&
+    ctx.now >= state.syncedNow &&
+    !resyncDue(branch.id, state.provenAt, ctx.now, ctx.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS)
+  );
+}
+
+/**
+ * The state to record after this plan: the same inputs digest, and the
+ * series the next run must read because a full plan of them says something
+ * no recorded state can: a skipped series, sessions kept as they are,
+ * sessions of a series that is not in the branch, or sessions keyed after
+ * the series' window (cancelled ones stay; a later window reaches them and
+ * must find them).
+ */
+function syncDraft(ctx: RunContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch, planned: PlannedBranch): BranchSyncDraft | null {
+  if (observation.inputsDigest === null) return null;
+  const { plan } = planned;
+  const unsettled = new Set<string>();
+  for (const s of plan.skippedSeries) unsettled.add(s.seriesId);
+  for (const k of plan.kept) unsettled.add(k.seriesId);
+  const inBranch = new Set(series.map((s) => s.id));
+  const windowEnd = new Map<string, LocalDate>();
+  for (const o of planned.generation?.outcomes ?? []) {
+    if (o.kind === 'generated') windowEnd.set(o.series.id, o.generated.window?.to ?? '');
+  }
+  for (const o of planned.observed) {
+    if (inBranch.has(o.seriesId)) {
+      if (!(o.occurrenceKey <= (windowEnd.get(o.seriesId) ?? ''))) unsettled.add(o.seriesId);
+    } else if (!ctx.snapshot.archivedSeriesIds.has(o.seriesId)) {
+      unsettled.add(o.seriesId);
+    }
+  }
+  if (observation.digests !== null) {
+    for (const d of observation.digests) {
+      if (!inBranch.has(d.seriesId) && !ctx.snapshot.archivedSeriesIds.has(d.seriesId)) unsettled.add(d.seriesId);
+    }
+  }
+  return {
+    branchId: branch.id,
+    inputsDigest: observation.inputsDigest,
+    unsettled: [...unsettled].sort(),
+    provenInFull: observation.incremental === null,
+    basis: observation.incremental?.state ?? ctx.syncStates.get(branch.id) ?? null,
+  };
+}
+
+/** A branch's plan, with what it was planned from. */
+interface PlannedBranch {
+  plan: BranchPlan;
+  /** The sessions read (not those a digest or a recorded state settled). */
+  observed: ObservedSession[];
+  generation: BranchGeneration | null;
+}
+
+async function planObservedBranch(ctx: RunContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch): Promise<PlannedBranch> {
   const base = { branch, series, allSeriesIds: ctx.allSeriesIds, archivedSeriesIds: ctx.snapshot.archivedSeriesIds, config: ctx.config, now: ctx.now };
-  if (observation.today === null) return planBranch({ ...base, observed: [] });
+  if (observation.today === null) return { plan: planBranch({ ...base, observed: [] }), observed: [], generation: null };
   const generation = await generateYielding(branch, series, ctx.config, ctx.now);
-  if (observation.digests === null) return planBranch({ ...base, observed: observation.observed, generation });
+  if (observation.incremental !== null) {
+    // Every series not unsettled has, with the same inputs, exactly the
+    // sessions the recorded run left: its desired sessions keyed up to that
+    // run's window end. Only later keys are planned.
+    const { syncedToday, state } = observation.incremental;
+    const unsettled = new Set(state.unsettled);
+    const settledUpTo = new Map<string, LocalDate>();
+    for (const o of generation.outcomes) {
+      if (o.kind === 'generated' && !unsettled.has(o.series.id)) settledUpTo.set(o.series.id, settledThrough(o.series, o.settings, syncedToday));
+    }
+    return { plan: planBranch({ ...base, observed: observation.observed, generation, settledUpTo }), observed: observation.observed, generation };
+  }
+  if (observation.digests === null) return { plan: planBranch({ ...base, observed: observation.observed, generation }), observed: observation.observed, generation };
 
   // A series whose digest equals that of its desired sessions up to the same
   // last key is settled: nothing to read. The others are read in full.
@@ -224,7 +362,7 @@ async function planObservedBranch(ctx: RunContext, branch: Branch, series: Class
     observed = observation.observed.filter((o) => !readInFull.has(o.seriesId)).concat(full);
     observed.sort(bySeriesAndKey);
   }
-  return planBranch({ ...base, observed, generation, settledUpTo });
+  return { plan: planBranch({ ...base, observed, generation, settledUpTo }), observed, generation };
 }
 
 // The order of readObservedSessions (COLLATE "C"), restored after a merge.

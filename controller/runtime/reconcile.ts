@@ -41,6 +41,10 @@ export interface ReconcileOptions {
   lease?: LeasePolicy;
   /** A saved plan to apply exactly: the run refuses (PLAN_STALE) unless it recomputes the same changes. */
   savedPlan?: PlanJson;
+  /** Prove every branch in full instead of trusting what earlier runs recorded (reconcile --full-resync). */
+  fullResync?: boolean;
+  /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
+  resyncPeriodMs?: number;
 }
 
 export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
@@ -149,7 +153,10 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   // it will archive are counted ahead (archivesAhead), so the mass-removal
   // guard still sees every removal of the run before anything is written.
   const deferPlanning = mode === 'apply' && !ctx.savedPlan && resumedAfter === null && !faults.afterPlan;
-  const observed = await observeRun({ db, config, now, mode, snapshot, deferUnobserved: deferPlanning, retry, onRetry: logReadRetry(runLog, 'Observing sessions') });
+  const observed = await observeRun({
+    db, config, now, mode, snapshot, deferUnobserved: deferPlanning, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
+    observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs,
+  });
   const plan = observed.plan;
   for (const b of observed.branches) if (!b.deferred) plan.branches.push(await b.plan());
   const loggedProblems = new Set<Problem>();

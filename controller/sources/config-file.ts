@@ -1,10 +1,10 @@
 // The text of one config file into raw documents: YAML (several per file,
 // separated by `---`) or JSON (one per file). Pure, so it is tested without files.
-import { parseAllDocuments } from 'yaml';
 import { parseConfigDocument } from '../core/config/parse-document.js';
 import type { Problem } from '../core/errors.js';
 import type { ConfigDocument } from '../core/types.js';
 import { findDuplicateJsonKey } from './json-duplicate-keys.js';
+import { parseYamlDocuments } from './yaml-documents.js';
 
 export interface ParsedFile {
   documents: ConfigDocument[];
@@ -21,8 +21,7 @@ export function parseConfigFile(text: string, origin: string): ParsedFile {
 }
 
 function parseYamlFile(text: string, origin: string): ParsedFile {
-  const yamlDocs = parseAllDocuments(text);
-  const list = Array.isArray(yamlDocs) ? yamlDocs : [];
+  const list = parseYamlDocuments(text);
   const syntax = list.flatMap((d) => d.errors);
   if (syntax.length > 0) {
     return {

@@ -1,8 +1,8 @@
 // `classctl load FILE`: validate every row, read the rows of the same ids in
-// bulk to show what would change, then upsert branches and series in one
-// transaction with bulk statements — or, when any row is invalid, write
-// nothing at all.
-import { planLoad, type LoadPlan } from '../core/load/load-plan.js';
+// batches to show what would change, then upsert the added and changed
+// branches and series in one transaction with bulk statements — or, when any
+// row is invalid, write nothing at all.
+import { emptyLoadCounts, LOAD_FIELDS, planTable, type LoadPlanCounts, type LoadTable, type RowChange } from '../core/load/load-plan.js';
 import { unknownBranchProblem, validateLoadDocument, type LoadSeries } from '../core/load/validate-load.js';
 import type { Problem } from '../core/errors.js';
 import type { Branch } from '../core/types.js';
@@ -99,28 +99,73 @@ export async function prepareLoad(db: Sql, doc: unknown): Promise<PreparedLoad> 
   return { problems, rows: { branches: v.branches, series: v.series } };
 }
 
-/** The database's rows with the file's ids, read in bulk (one statement per table and chunk). */
-export async function readLoadTargets(db: Sql, rows: PreparedLoad['rows']): Promise<{ branches: Branch[]; series: LoadSeries[] }> {
-  const branches: Branch[] = [];
-  for (const part of chunks(rows.branches.map((b) => b.id))) {
-    branches.push(...(await db.query<Branch>(`SELECT id, coalesce(name, id) AS name, timezone FROM branches WHERE id = ANY($1::text[])`, [part])));
-  }
-  const series: LoadSeries[] = [];
-  for (const part of chunks(rows.series.map((s) => s.id))) {
-    const found = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM class_series AS s WHERE s.id = ANY($1::text[])`, [part]);
-    for (const r of found) {
-      const { version: _version, ...row } = seriesFromRow(r);
-      series.push(row);
-    }
-  }
-  return { branches, series };
+/** The database's rows of one table with these ids (one statement). */
+async function currentRows(db: Sql, table: LoadTable, ids: string[]): Promise<Array<Branch | LoadSeries>> {
+  if (table === 'branches') return db.query<Branch>(`SELECT id, coalesce(name, id) AS name, timezone FROM branches WHERE id = ANY($1::text[])`, [ids]);
+  const found = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM class_series AS s WHERE s.id = ANY($1::text[])`, [ids]);
+  return found.map((r) => {
+    const { version: _version, ...row } = seriesFromRow(r);
+    return row;
+  });
 }
 
-/** What loading the document would change; `plan` is null when any row is invalid. */
-export async function planLoadInputs(db: Sql, doc: unknown): Promise<PreparedLoad & { plan: LoadPlan | null }> {
-  const prepared = await prepareLoad(db, doc);
-  if (prepared.problems.some((p) => p.severity === 'error')) return { ...prepared, plan: null };
-  return { ...prepared, plan: planLoad(prepared.rows, await readLoadTargets(db, prepared.rows)) };
+/**
+ * Receives the plan as it is computed, table by table (branches first): each
+ * added row in file order, then — with `changesAfterAdds` — each changed row
+ * in file order; without it, changes come as they are found, between the adds.
+ */
+export interface LoadPlanSink {
+  add(table: LoadTable, row: Branch | LoadSeries): void | Promise<void>;
+  change(table: LoadTable, change: RowChange): void | Promise<void>;
+  /** Called between a table's adds and its changes (with `changesAfterAdds`). */
+  addsDone?(table: LoadTable): void | Promise<void>;
+  tableDone?(table: LoadTable, counts: LoadPlanCounts[LoadTable]): void | Promise<void>;
+}
+
+export interface StreamedLoadPlan {
+  counts: LoadPlanCounts;
+  /** The rows to write: added or changed, in file order (an unchanged row is not written). */
+  toWrite: PreparedLoad['rows'];
+}
+
+/**
+ * The plan of valid rows, one batch of ids at a time: only a batch's rows of
+ * the database and its diffs are held. With `changesAfterAdds` a table's
+ * changed rows are read again after its adds (only their ids are kept in
+ * between), so a sink that lists adds then changes needs no buffer.
+ */
+export async function streamLoadPlan(db: Sql, rows: PreparedLoad['rows'], sink: LoadPlanSink, opts: { changesAfterAdds: boolean }): Promise<StreamedLoadPlan> {
+  const counts = emptyLoadCounts();
+  const toWrite: PreparedLoad['rows'] = { branches: [], series: [] };
+  for (const table of ['branches', 'series'] as const) {
+    const wanted: ReadonlyArray<Branch | LoadSeries> = rows[table];
+    const changed = new Set<string>();
+    const write: Array<Branch | LoadSeries> = [];
+    for (const part of chunks(wanted)) {
+      const plan = planTable(part, await currentRows(db, table, part.map((r) => r.id)), LOAD_FIELDS[table]);
+      counts[table].add += plan.add.length;
+      counts[table].change += plan.change.length;
+      counts[table].unchanged += plan.unchanged;
+      for (const row of plan.add) await sink.add(table, row);
+      for (const c of plan.change) {
+        changed.add(c.id);
+        if (!opts.changesAfterAdds) await sink.change(table, c);
+      }
+      const added = new Set(plan.add.map((r) => r.id));
+      for (const row of part) if (added.has(row.id) || changed.has(row.id)) write.push(row);
+    }
+    if (opts.changesAfterAdds) {
+      await sink.addsDone?.(table);
+      for (const part of chunks(wanted.filter((r) => changed.has(r.id)))) {
+        const plan = planTable(part, await currentRows(db, table, part.map((r) => r.id)), LOAD_FIELDS[table]);
+        for (const c of plan.change) await sink.change(table, c);
+      }
+    }
+    await sink.tableDone?.(table, counts[table]);
+    if (table === 'branches') toWrite.branches = write as Branch[];
+    else toWrite.series = write as LoadSeries[];
+  }
+  return { counts, toWrite };
 }
 
 /** Upserts the rows in one transaction; returns how many were inserted or actually changed. */

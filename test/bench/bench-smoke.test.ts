@@ -69,6 +69,21 @@ if (requirePostgres(t)) {
     t.match(report.machine, { cpus: Number, memoryMb: Number, node: String, database: /^PostgreSQL / });
   });
 
+  t.test('--cli adds the load and first apply as processes: each with its exit code, time, peak RSS and output size', async (t) => {
+    const url = await freshPostgresDatabase(t);
+    const run = await runBenchCli(['--small', '--cli', '--output', 'json', '--database', url]);
+    t.equal(run.code, 0, 'the benchmark exits 0') || t.comment(run.stderr);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    t.same(Object.keys(report), ['machine', 'series', 'sessions', 'scenarios', 'cli'], 'the cli section comes last');
+    t.same(report.cli?.commands.map((c) => c.command), ['classctl load FILE --apply', 'classctl reconcile --apply (first, text to a file)'], 'load, then the first apply');
+    for (const c of report.cli?.commands ?? []) {
+      t.same(Object.keys(c), ['command', 'exitCode', 'ms', 'peakRssMb', 'stdoutBytes'], `${c.command}: its fields`);
+      t.equal(c.exitCode, 0, `${c.command}: exits 0`);
+      t.ok(c.ms > 0 && (c.peakRssMb === null || c.peakRssMb > 0), `${c.command}: time and peak RSS are measured`);
+      t.ok(c.stdoutBytes > 0, `${c.command}: it printed what it did`);
+    }
+  });
+
   t.test('scenarios: noop changes no byte, every series is proven by its digest, digest and full reads plan alike', async (t) => {
     const url = await freshPostgresDatabase(t);
     let before: Awaited<ReturnType<typeof sessionsFingerprint>> | null = null;

@@ -7,6 +7,7 @@
 //   npm run bench -- --branches 50 --series 5000 --horizon 28
 //   npm run bench -- --database URL       # use this existing, empty database (not dropped)
 //   npm run bench -- --fresh-memo         # each run without the expansion memo, as a CronJob's new process
+//   npm run bench -- --cli                # also `classctl load --apply` and `classctl reconcile --apply` as processes
 //
 // Without --database, a fresh database is created on the server of DATABASE_URL
 // and dropped afterwards, so a run never touches real data and always starts
@@ -26,6 +27,7 @@ import { openDatabase, type Database } from '../../controller/store/database.js'
 import { loadInputs } from '../../controller/store/load.js';
 import { migrate } from '../../controller/store/migrate.js';
 import { embeddedBaselineCopy, postgresBaselineCopy } from './baseline-copy.js';
+import { runCliScenario, type CliScenarioReport } from './cli-scenario.js';
 import { runScenarios, type ScenarioHooks, type ScenarioReport } from './scenarios.js';
 import { BENCH_NOW, FULL_SIZE, SMALL_SIZE, syntheticInputs, type BenchSize } from './synthetic-data.js';
 
@@ -38,12 +40,13 @@ export interface MachineInfo {
   database: string;
 }
 
-/** The JSON report: exactly these fields. */
+/** The JSON report: exactly these fields (`cli` only with --cli). */
 export interface BenchReport {
   machine: MachineInfo;
   series: number;
   sessions: number;
   scenarios: ScenarioReport[];
+  cli?: CliScenarioReport;
 }
 
 export interface BenchOptions {
@@ -118,7 +121,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchReport> {
 }
 
 /** Creates an empty database next to DATABASE_URL's; `drop` removes it (and cuts its connections). */
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const base = new URL(serverUrl);
   const name = `classctl_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(base.toString(), { max: 1, onnotice: () => {} });
@@ -168,6 +171,12 @@ export function renderText(report: BenchReport, size: BenchSize): string {
       `${s.name.padEnd(10)}${String(s.ms).padStart(9)}${String(s.rows).padStart(10)}${String(s.rowsPerSecond).padStart(11)}${s.ratioToBaseline.toFixed(2).padStart(12)}${String(s.peakRssMb).padStart(13)}`,
     );
   }
+  if (report.cli) {
+    lines.push('', `CLI scenario (separate processes, start-up included):`, `${'command'.padEnd(52)}${'ms'.padStart(9)}${'peak RSS MB'.padStart(13)}${'stdout MB'.padStart(11)}`);
+    for (const c of report.cli.commands) {
+      lines.push(`${c.command.padEnd(52)}${String(c.ms).padStart(9)}${String(c.peakRssMb ?? '?').padStart(13)}${(c.stdoutBytes / 2 ** 20).toFixed(1).padStart(11)}`);
+    }
+  }
   const byName = Object.fromEntries(report.scenarios.map((s) => [s.name, s]));
   lines.push('', 'targets (meant for the full size):');
   for (const t of TARGETS) {
@@ -197,6 +206,7 @@ async function main(argv: string[]): Promise<void> {
       database: { type: 'string' },
       'log-level': { type: 'string' },
       'fresh-memo': { type: 'boolean', default: false },
+      cli: { type: 'boolean', default: false },
     },
   });
   if (values.output !== 'text' && values.output !== 'json') throw new Error(`--output is text or json, got "${values.output}"`);
@@ -207,6 +217,7 @@ async function main(argv: string[]): Promise<void> {
     horizonDays: positive('horizon', values.horizon, preset.horizonDays),
   };
 
+  if (values.cli && values.embedded) throw new Error('--cli runs classctl against PostgreSQL; it cannot be combined with --embedded.');
   let url: string | undefined;
   let drop = async () => {};
   if (values.embedded) {
@@ -222,7 +233,9 @@ async function main(argv: string[]): Promise<void> {
   }
   try {
     const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
-    const report = await runBenchmark({ size, url, logLevel: values['log-level'], progress, freshMemo: values['fresh-memo'] });
+    const report: BenchReport = await runBenchmark({ size, url, logLevel: values['log-level'], progress, freshMemo: values['fresh-memo'] });
+    // Its own scratch database on the same server, so its load and first apply start from empty tables.
+    if (values.cli) report.cli = await runCliScenario(size, url!, progress);
     process.stdout.write(values.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, size));
   } finally {
     await drop();

@@ -2,34 +2,60 @@
 // YAML or JSON file (a snapshot file loads too). Like `reconcile`, it shows
 // what would change by default and writes only with --apply, after the same
 // guards as an apply. Every problem is listed and nothing is written when any
-// row is invalid (exit 2).
+// row is invalid (exit 2): every row is validated before the first write.
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import { ClassctlError, type Problem } from '../../core/errors.js';
-import { isEmptyLoadPlan, renderLoadPlanText } from '../../core/load/load-plan.js';
+import { LoadJsonTable, loadJsonHead, loadJsonTail } from '../../core/load/load-plan-json.js';
+import { isEmptyLoadCounts, renderAddedRow, renderChangedRow, renderLoadCounts, type LoadTable, type RowChange } from '../../core/load/load-plan.js';
+import type { LoadSeries } from '../../core/load/validate-load.js';
+import type { Branch } from '../../core/types.js';
 import { checkApplyGuards } from '../../runtime/guards.js';
-import { planLoadInputs, writeLoad } from '../../store/load.js';
+import { parseLoadFile as parseLoadText } from '../../sources/load-file.js';
+import { prepareLoad, streamLoadPlan, writeLoad, type LoadPlanSink } from '../../store/load.js';
 import { withDatabase } from '../../store/with-database.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
-/**
- * The file's single document. YAML 1.2 core schema, so unquoted 2026-11-25
- * and 18:30 stay strings; JSON is read by the same parser (JSON is YAML).
- */
-export function parseLoadFile(text: string): { doc: unknown; error: string | null } {
-  const docs = parseAllDocuments(text, { schema: 'core', prettyErrors: true });
-  if (docs.length > 1) return { doc: null, error: `the file holds ${docs.length} YAML documents; put branches and series in one` };
-  const d = docs[0];
-  if (!d) return { doc: null, error: null }; // an empty file: validation says what it needs
-  const first = d.errors[0];
-  if (first) return { doc: null, error: first.message };
-  return { doc: d.toJS({ maxAliasCount: 100 }), error: null };
+/** Rows the text plan lists before it only counts; --full lists every one. */
+export const LOAD_TEXT_ROWS = 100;
+
+/** The file's single document (`.json` by JSON.parse, anything else as YAML). */
+export function parseLoadFile(text: string, file = ''): { doc: unknown; error: string | null } {
+  return parseLoadText(text, file);
 }
 
 function problemLine(file: string, p: Problem): string {
   return `${file}#${p.pointer || '/'}: ${p.message}\n`;
+}
+
+/** Writes to a stream, waiting when its buffer is full, so a long plan is not held in memory. */
+function writer(stream: NodeJS.WritableStream): (text: string) => Promise<void> {
+  return (text) => (stream.write(text) ? Promise.resolve() : new Promise<void>((resolve) => stream.once('drain', () => resolve())));
+}
+
+/** The first LOAD_TEXT_ROWS rows of the plan, in the order the full plan lists them, then one line for the rest. */
+class TextPlanSink implements LoadPlanSink {
+  private readonly kept: Record<LoadTable, { add: string[]; change: string[] }> = { branches: { add: [], change: [] }, series: { add: [], change: [] } };
+  private hidden = 0;
+  constructor(private readonly limit: number) {}
+  add(table: LoadTable, row: Branch | LoadSeries): void {
+    this.keep(this.kept[table].add, () => renderAddedRow(table, row));
+  }
+  change(table: LoadTable, c: RowChange): void {
+    this.keep(this.kept[table].change, () => renderChangedRow(table, c));
+  }
+  private keep(list: string[], line: () => string): void {
+    if (list.length < this.limit) list.push(line());
+    else this.hidden++;
+  }
+  lines(): string[] {
+    const all = [...this.kept.branches.add, ...this.kept.branches.change, ...this.kept.series.add, ...this.kept.series.change];
+    const hidden = this.hidden + Math.max(0, all.length - this.limit);
+    const shown = all.slice(0, this.limit);
+    if (hidden > 0) shown.push(`  … and ${hidden} more row${hidden === 1 ? '' : 's'} to add or change, counted below; run with --full to list every one.`);
+    return shown;
+  }
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -38,45 +64,80 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Show (default) or, with --apply, upsert the branches and series of a YAML or JSON file; nothing is written if any row is invalid.')
     .option('--plan', 'show what would be added and changed (default)')
     .option('--apply', 'write it (guarded like reconcile --apply)')
-    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .option('--full', `list every added and changed row in the text plan (default: the first ${LOAD_TEXT_ROWS}, then counts)`)
+    .addOption(new Option('--output <format>', 'text | json (json lists every row)').choices(['text', 'json']).default('text'))
     .action(
-      ctx.action(async (file: string, opts: { plan?: boolean; apply?: boolean; output: 'text' | 'json' }, cmd: Command) => {
+      ctx.action(async (file: string, opts: { plan?: boolean; apply?: boolean; full?: boolean; output: 'text' | 'json' }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
-        let text: string;
+        let text: string | undefined;
         try {
           text = await readFile(file, 'utf8');
         } catch (err) {
           ctx.io.stderr.write(`classctl: cannot read ${file}: ${(err as Error).message}\n`);
           return ExitCode.USAGE_OR_INVALID_CONFIG;
         }
-        const parsed = parseLoadFile(text);
+        const parsed = parseLoadFile(text, file);
+        text = undefined; // the parsed document is all that is needed from here on
         if (parsed.error) {
           ctx.io.stderr.write(`classctl: ${file} is not valid YAML or JSON: ${parsed.error}\nNothing was written.\n`);
           return ExitCode.USAGE_OR_INVALID_CONFIG;
         }
         const g = ctx.globals(cmd);
+        const out = writer(ctx.io.stdout);
         return withDatabase({ url: g.database }, async (db) => {
           // An apply passes the guards before anything else, as reconcile --apply does.
           if (opts.apply) await checkApplyGuards(db, { expectedEnv: g.env, allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY, action: `load ${file}` });
-          const { problems, rows, plan } = await planLoadInputs(db, parsed.doc);
+          const { problems, rows } = await prepareLoad(db, parsed.doc);
+          parsed.doc = undefined;
           const errors = problems.filter((p) => p.severity === 'error');
           for (const p of problems) ctx.io.stderr.write(problemLine(file, p));
-          if (errors.length > 0 || !plan) {
+          if (errors.length > 0) {
             ctx.io.stderr.write(`${errors.length} problem${errors.length > 1 ? 's' : ''} in ${file}. Nothing was written.\n`);
             return ExitCode.USAGE_OR_INVALID_CONFIG;
           }
-          const written = opts.apply && !isEmptyLoadPlan(plan) ? await writeLoad(db, rows) : { branches: 0, series: 0 };
-          if (opts.apply) ctx.logger(cmd).info({ database: db.describe(), file, branches: rows.branches.length, series: rows.series.length, written }, 'Inputs loaded.');
+          const applied = opts.apply === true;
+
           if (opts.output === 'json') {
-            ctx.write(JSON.stringify({ file, database: db.describe(), applied: opts.apply === true, ...plan, written }, null, 2) + '\n');
+            // Every row, streamed: adds then changes of each table, the shape of one JSON object.
+            await out(loadJsonHead({ file, database: db.describe(), applied }));
+            const tables = { branches: new LoadJsonTable('branches'), series: new LoadJsonTable('series') };
+            const opened = new Set<LoadTable>();
+            const open = async (table: LoadTable) => {
+              if (opened.has(table)) return;
+              opened.add(table);
+              await out(tables[table].open() + tables[table].startList('add'));
+            };
+            const sink: LoadPlanSink = {
+              add: async (table, row) => (await open(table), out(tables[table].item(row))),
+              change: (table, c) => out(tables[table].item(c)),
+              addsDone: async (table) => (await open(table), out(tables[table].endList() + tables[table].startList('change'))),
+              tableDone: (table, counts) => out(tables[table].endList() + tables[table].close(counts)),
+            };
+            const plan = await streamLoadPlan(db, rows, sink, { changesAfterAdds: true });
+            const written = applied && !isEmptyLoadCounts(plan.counts) ? await writeLoad(db, plan.toWrite) : { branches: 0, series: 0 };
+            if (applied) ctx.logger(cmd).info({ database: db.describe(), file, branches: rows.branches.length, series: rows.series.length, written }, 'Inputs loaded.');
+            await out(loadJsonTail(written));
             return ExitCode.OK;
           }
-          ctx.write(`Load plan for ${file} into ${db.describe()}:\n${renderLoadPlanText(plan)}`);
-          if (!opts.apply) {
-            ctx.write(isEmptyLoadPlan(plan) ? 'No changes.\n' : `Nothing was written. Run \`classctl load ${file} --apply\` to write it.\n`);
+
+          const textSink = new TextPlanSink(opts.full ? Number.POSITIVE_INFINITY : LOAD_TEXT_ROWS);
+          const fullSink: LoadPlanSink = {
+            add: (table, row) => out(renderAddedRow(table, row) + '\n'),
+            change: (table, c) => out(renderChangedRow(table, c) + '\n'),
+          };
+          await out(`Load plan for ${file} into ${db.describe()}:\n`);
+          const plan = opts.full
+            ? await streamLoadPlan(db, rows, fullSink, { changesAfterAdds: true })
+            : await streamLoadPlan(db, rows, textSink, { changesAfterAdds: false });
+          if (!opts.full) for (const line of textSink.lines()) await out(line + '\n');
+          await out(renderLoadCounts(plan.counts) + '\n');
+          if (!applied) {
+            await out(isEmptyLoadCounts(plan.counts) ? 'No changes.\n' : `Nothing was written. Run \`classctl load ${file} --apply\` to write it.\n`);
             return ExitCode.OK;
           }
-          ctx.write(
+          const written = isEmptyLoadCounts(plan.counts) ? { branches: 0, series: 0 } : await writeLoad(db, plan.toWrite);
+          ctx.logger(cmd).info({ database: db.describe(), file, branches: rows.branches.length, series: rows.series.length, written }, 'Inputs loaded.');
+          await out(
             `Loaded ${rows.branches.length} branch${rows.branches.length === 1 ? '' : 'es'} (${written.branches} written) ` +
               `and ${rows.series.length} series (${written.series} written) from ${file} into ${db.describe()}.\n`,
           );

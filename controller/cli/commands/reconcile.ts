@@ -9,6 +9,10 @@ import { ExitCode } from '../exit-codes.js';
 import { checkOutFile, loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
+import { parseDurationOption } from '../interval.js';
+
+/** A branch may go a month at most without a full proof. */
+const MAX_RESYNC_PERIOD_MS = 30 * 24 * 3_600_000;
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -19,16 +23,19 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--now <iso>', 'the instant of the run (default: now), e.g. 2026-11-25T09:00:00Z')
     .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
     .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
+    .option('--full-resync', 'prove every branch in full: compare every session, instead of trusting what earlier runs recorded for branches whose inputs did not change')
+    .option('--resync-period <duration>', 'how long a branch may go without a full proof (default 24h; up to 720h): 12h, 48h, PT6H')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
     .option('--allow-now-skew', 'apply with a --now more than 5 minutes from the database clock (never on a production database)')
     .option('--pushgateway <url>', 'push this run\'s metrics (push-add) to a Prometheus Pushgateway')
     .option('--pushgateway-job <name>', 'job name for --pushgateway', 'classctl-reconcile')
     .action(
-      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
         const now = parseNow(opts.now);
+        const resyncPeriodMs = opts.resyncPeriod === undefined ? undefined : parseDurationOption('--resync-period', opts.resyncPeriod, MAX_RESYNC_PERIOD_MS);
         if (opts.out) await checkOutFile(opts.out);
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
@@ -45,6 +52,8 @@ export function register(program: Command, ctx: CliContext): void {
               expectedEnv: g.env,
               allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
               allowMassRemoval: opts.allowMassRemoval === true,
+              fullResync: opts.fullResync === true,
+              resyncPeriodMs,
               nowGuard: { allowSkew: opts.allowNowSkew === true },
               faults: faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
             });

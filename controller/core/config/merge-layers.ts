@@ -42,20 +42,26 @@ function trackPatch(
     const below = isObject(target) ? target[key] : undefined;
     if (isObject(value)) {
       // An object patch merges into an object below, and replaces anything else.
-      if (!isObject(below)) forget(provenance, pointer);
+      if (!isObject(below)) forget(provenance, pointer, below);
       trackPatch(provenance, below, value, pointer, source);
     } else {
-      forget(provenance, pointer);
+      forget(provenance, pointer, below);
       if (value !== null) provenance[pointer] = source;
     }
   }
 }
 
-/** Drops the entry at `pointer` and every entry below it. */
-function forget(provenance: Record<string, FieldSource>, pointer: string): void {
+/**
+ * Drops the entry at `pointer` and every entry below it. Provenance only holds
+ * pointers of leaves of the settings, so the entries below `pointer` are the
+ * leaves of `value`, the settings there: walking that value costs what is
+ * dropped, where scanning every key would make a layer that replaces many
+ * small objects quadratic in the number of keys.
+ */
+function forget(provenance: Record<string, FieldSource>, pointer: string, value: unknown): void {
   delete provenance[pointer];
-  const prefix = pointer + '/';
-  for (const key of Object.keys(provenance)) if (key.startsWith(prefix)) delete provenance[key];
+  if (!isObject(value)) return;
+  for (const [key, below] of Object.entries(value)) forget(provenance, pointer + joinPointer(key), below);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,0 +1,92 @@
+// Incremental runs (docs/data-model.md, "Incremental runs"): what a branch's
+// sessions depend on, summarized in one fingerprint, and when a branch must
+// be proven in full again. Pure: no I/O, `now` passed in.
+import { createHash } from 'node:crypto';
+import type { ConfigSet } from './config/config-set.js';
+import { generationWindow } from './generation/generation-window.js';
+import type { Branch, ClassSeries, LocalDate, ResolvedSettings } from './types.js';
+
+/**
+ * The version of what generation and the diff make of the same inputs. A
+ * recorded state with another version is not trusted: bump it whenever a
+ * change to the code changes the sessions a series gets (a new rule, another
+ * DST resolution, a field the diff compares), so the first run of the new
+ * code proves every branch in full.
+ */
+export const SYNC_CODE_VERSION = '1';
+
+/** How long a branch may go without a full proof, by default. */
+export const DEFAULT_RESYNC_PERIOD_MS = 24 * 3_600_000;
+
+/**
+ * A fingerprint of everything a branch's plan depends on apart from `now` and
+ * the sessions themselves: the code version, the zone, and per series (in the
+ * snapshot's order) its row with its version and its resolved settings. Any
+ * change — a series edited, added, deleted or moved, a document that resolves
+ * differently for one series — changes it.
+ */
+export function branchInputsDigest(branch: Branch, series: readonly ClassSeries[], config: ConfigSet): string {
+  const hash = createHash('md5');
+  hash.update(`${SYNC_CODE_VERSION}\u0000${branch.id}\u0000${branch.timezone}\u0000${series.length}`);
+  for (const s of series) {
+    const resolved = config.resolve(branch.id, s.id);
+    const settings = resolved.ok ? settingsFingerprint(resolved.settings) : 'invalid';
+    hash.update(
+      `\u0001${s.id}\u0000${s.version}\u0000${s.branchId}\u0000${s.title}\u0000${s.rrule}\u0000${s.startDate}\u0000${s.endDate}\u0000${s.startTime}` +
+        `\u0000${s.durationMinutes}\u0000${s.capacity}\u0000${s.instructorId}\u0000${s.roomId}\u0000${s.exdates.join(',')}\u0000${settings}`,
+    );
+  }
+  return hash.digest('hex');
+}
+
+// Resolved settings are shared by every series without a series document of
+// their own (one object per branch), and a closures map can be large: each
+// object is hashed once.
+const settingsFingerprints = new WeakMap<ResolvedSettings, string>();
+
+function settingsFingerprint(settings: ResolvedSettings): string {
+  let fingerprint = settingsFingerprints.get(settings);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('md5').update(JSON.stringify(settings)).digest('hex');
+    settingsFingerprints.set(settings, fingerprint);
+  }
+  return fingerprint;
+}
+
+/**
+ * The last occurrence key whose session a run at `syncedToday` (the branch's
+ * local date then) left in place: the end of that run's generation window.
+ * With the same inputs, every session a later run wants that is keyed up to
+ * it exists as that run wrote it; only later keys can be new. '' when that
+ * window was empty (nothing was generated).
+ */
+export function settledThrough(series: ClassSeries, settings: ResolvedSettings, syncedToday: LocalDate): LocalDate {
+  return generationWindow(series, syncedToday, settings.generation.horizonDays)?.to ?? '';
+}
+
+/**
+ * The first instant after `provenAt` at which the branch is proven in full
+ * again: never later than `provenAt + periodMs`. Each branch has its own
+ * moment in the period (from a hash of its id), so branches proven by the
+ * same run come due at different runs, spread evenly over the period, and a
+ * run that comes every interval proves about interval/period of them.
+ */
+export function nextResyncAt(branchId: string, provenAt: number, periodMs: number): number {
+  const phase = Math.floor((fnv1a(branchId) / 0x1_0000_0000) * periodMs);
+  // The smallest t > provenAt with t ≡ -phase (mod periodMs).
+  return (Math.floor((provenAt + phase) / periodMs) + 1) * periodMs - phase;
+}
+
+export function resyncDue(branchId: string, provenAt: number, now: number, periodMs: number): boolean {
+  return now >= nextResyncAt(branchId, provenAt, periodMs);
+}
+
+/** 32-bit FNV-1a of the UTF-16 code units: cheap and stable across processes. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,67 @@
+// branch_sync_state: what the last run that wrote or proved a branch left
+// it at (docs/data-model.md, "Incremental runs"). Read once per run; written
+// in the branch's own transaction, compare-and-set on the row the run read.
+import type { Sql } from './database.js';
+import { isoFromMs } from './instants.js';
+import { toPgArrayLiteral } from './pg-array.js';
+
+export interface BranchSyncState {
+  branchId: string;
+  inputsDigest: string;
+  /** Series read in full at every run, sorted. */
+  unsettled: string[];
+  /** The instant of the run that wrote the row, epoch ms. */
+  syncedNow: number;
+  /** The instant of the last full proof, epoch ms. */
+  provenAt: number;
+  /** Decimal text (bigint). */
+  revision: string;
+}
+
+export type BranchSyncRecord = Omit<BranchSyncState, 'revision'>;
+
+/** The recorded state of each of `branchIds` that has one. */
+export async function readBranchSyncStates(sql: Sql, branchIds: readonly string[]): Promise<Map<string, BranchSyncState>> {
+  const rows = await sql.query<BranchSyncState>(
+    `SELECT branch_id AS "branchId", inputs_digest AS "inputsDigest", unsettled,
+            (extract(epoch FROM synced_now) * 1000)::float8 AS "syncedNow",
+            (extract(epoch FROM proven_at) * 1000)::float8 AS "provenAt", revision::text AS revision
+       FROM branch_sync_state WHERE branch_id = ANY($1::text[])`,
+    [toPgArrayLiteral([...branchIds])],
+  );
+  return new Map(rows.map((r) => [r.branchId, { ...r, syncedNow: Number(r.syncedNow), provenAt: Number(r.provenAt) }]));
+}
+
+/**
+ * In the branch's transaction (under its lock): writes `record` over the row
+ * the run read (`basisRevision`; null: there was none). If another run wrote
+ * the row since, what this run proved may already be out of date, so the row
+ * is deleted instead and the next run proves the branch in full. Returns
+ * whether the record was written.
+ */
+export async function recordBranchSync(tx: Sql, record: BranchSyncRecord, basisRevision: string | null): Promise<boolean> {
+  const values = [record.branchId, record.inputsDigest, toPgArrayLiteral(record.unsettled), isoFromMs(record.syncedNow), isoFromMs(record.provenAt)];
+  const written =
+    basisRevision === null
+      ? await tx.query(
+          `INSERT INTO branch_sync_state (branch_id, inputs_digest, unsettled, synced_now, proven_at)
+           VALUES ($1, $2, $3::text[], $4::timestamptz, $5::timestamptz)
+           ON CONFLICT (branch_id) DO NOTHING RETURNING 1`,
+          values,
+        )
+      : await tx.query(
+          `UPDATE branch_sync_state
+              SET inputs_digest = $2, unsettled = $3::text[], synced_now = $4::timestamptz, proven_at = $5::timestamptz,
+                  revision = revision + 1, updated_at = now()
+            WHERE branch_id = $1 AND revision = $6::bigint RETURNING 1`,
+          [...values, basisRevision],
+        );
+  if (written.length > 0) return true;
+  await tx.query(`DELETE FROM branch_sync_state WHERE branch_id = $1`, [record.branchId]);
+  return false;
+}
+
+/** Forgets every branch's state: the next run proves every branch in full. */
+export async function clearBranchSyncStates(sql: Sql): Promise<void> {
+  await sql.query(`DELETE FROM branch_sync_state`);
+}
