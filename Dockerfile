@@ -13,6 +13,7 @@ WORKDIR /app
 # patches postgres.js, and fails the build when a patch does not apply.
 COPY package.json package-lock.json ./
 COPY patches ./patches
+# Its prepare script builds dist/ only where the sources are: not yet here.
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY controller ./controller
@@ -40,6 +41,7 @@ COPY schemas ./schemas
 # Numeric, so that Kubernetes can verify runAsNonRoot without /etc/passwd.
 USER 10001:10001
 EXPOSE 8080
-# bin/classctl.js runs dist/ because the .ts sources are not in the image.
+# bin/classctl.js runs dist/ because the .ts sources are not in the image (and
+# npm ci's prepare script built nothing above, for the same reason).
 ENTRYPOINT ["node", "/app/bin/classctl.js"]
 CMD ["--help"]

@@ -1,8 +1,9 @@
+import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { ClassctlError, ErrorCodes } from '../core/errors.js';
 import { ExitCode } from './exit-codes.js';
 import { explainDatabaseError } from '../store/database-errors.js';
-import { commandModules } from './commands/index.js';
+import { commandEntries } from './commands/index.js';
 import { createCliContext, type CliIo } from './context.js';
 import { describeDbError, isTransientDbError } from '../runtime/retry.js';
 import { installStrayErrorHandlers } from './stray-errors.js';
@@ -42,9 +43,13 @@ function guardOutput(stream: NodeJS.WritableStream): { stream: NodeJS.WritableSt
   return { stream: guarded, closed: () => closed };
 }
 
-/** Builds the `classctl` program; each command lives in its own module under `commands/`. */
-export function buildProgram(io: CliIo, onExit: (code: number) => void): Command {
-  const program = new Command('classctl')
+/**
+ * `classctl` and its global options, without commands. Commander's subcommands
+ * inherit exitOverride and the output only when they are set before the
+ * subcommands are added: here.
+ */
+function rootCommand(io: CliIo): Command {
+  return new Command('classctl')
     .description('Generates class sessions from class series into PostgreSQL, under layered scheduling rules.')
     .option('--database <url>', 'PostgreSQL URL (default: DATABASE_URL, else the embedded database in ./.classctl/)')
     .option('--config <dir>', 'directory of SchedulingConfig documents', './config')
@@ -53,10 +58,55 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): Command
     .option('--env <name>', 'the environment this command expects the database to be (default: CLASSCTL_ENV)')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', process.env.CLASSCTL_LOG_LEVEL ?? 'info')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError();
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+}
+
+/**
+ * The command `argv` runs (as process.argv), or whose help it asks for with
+ * `help NAME`: the first operand once the global options are taken out, found
+ * by the same option parser the program runs, so the two cannot disagree.
+ * Undefined when argv names none (`classctl --help`) or is not parseable.
+ */
+export function invokedCommandName(argv: readonly string[]): string | undefined {
+  const silent: CliIo = { stdout: new DiscardOutput(), stderr: new DiscardOutput(), env: {} };
+  let operands: string[];
+  try {
+    operands = rootCommand(silent).parseOptions(argv.slice(2)).operands;
+  } catch {
+    return undefined; // e.g. `--config` without its value: the real parse reports it
+  }
+  return operands[0] === 'help' ? operands[1] : operands[0];
+}
+
+/** A stream that drops what is written: the option scan above must print nothing. */
+class DiscardOutput extends Writable {
+  override _write(_chunk: unknown, _encoding: BufferEncoding, done: () => void): void {
+    done();
+  }
+}
+
+/**
+ * Builds the `classctl` program; each command lives in its own module under
+ * `commands/`. `{ only: NAME }` imports that command's module alone and lists
+ * the others by name and summary, so that a command (or `--help`) loads nothing
+ * it does not use; `{ only: undefined }` lists them all without importing any;
+ * 'all' imports every module (tests and tooling that inspect the commands).
+ */
+export async function buildProgram(io: CliIo, onExit: (code: number) => void, load: 'all' | { only: string | undefined } = 'all'): Promise<Command> {
+  const program = rootCommand(io).showHelpAfterError();
   const ctx = createCliContext(io, onExit);
-  for (const mod of commandModules) mod.register(program, ctx);
+  for (const entry of commandEntries) {
+    if (load === 'all' || load.only === entry.name) {
+      (await entry.load()).register(program, ctx);
+      continue;
+    }
+    program
+      .command(entry.args ? `${entry.name} ${entry.args}` : entry.name)
+      .description(entry.summary)
+      .action(() => {
+        throw new Error(`the module of command "${entry.name}" was not loaded (the command line was read differently than expected)`);
+      });
+  }
   return program;
 }
 
@@ -71,11 +121,9 @@ export async function main(
   let code: number = ExitCode.OK;
   const stdout = guardOutput(io.stdout);
   io = { ...io, stdout: stdout.stream };
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
-  // Commander's own subcommands inherit exitOverride/output only when set before they are added.
+  let program: Command | undefined;
   try {
+    program = await buildProgram(io, (c) => (code = c), { only: invokedCommandName(argv) });
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -85,7 +133,7 @@ export async function main(
       return ExitCode.USAGE_OR_INVALID_CONFIG;
     }
     if (err instanceof OutputClosed) return ExitCode.OK;
-    return reportFailure(err, io, argv, String(program.opts().logLevel ?? ''));
+    return reportFailure(err, io, argv, String(program?.opts().logLevel ?? ''));
   }
   return code;
 }

@@ -1,5 +1,12 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions, PrettyStream } from 'pino-pretty';
+
+// pino-pretty is loaded only for a terminal: a command in a pipe, a container
+// or a test does not pay for it at start-up. It is CommonJS, so require() can
+// load it synchronously where the logger is made.
+const require = createRequire(import.meta.url);
+const pretty = (opts: PrettyOptions): PrettyStream => (require('pino-pretty') as (o: PrettyOptions) => PrettyStream)(opts);
 
 export type { Logger };
 

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { staleSource } from '../../bin/dist-freshness.js';
 
 export const CLASSCTL = fileURLToPath(new URL('../../bin/classctl.js', import.meta.url));
 const TIME = '/usr/bin/time';
@@ -34,6 +35,7 @@ export interface RunOptions {
 
 /** `node bin/classctl.js ...args` under `/usr/bin/time -v`; throws when it exits with a code not in okCodes. */
 export async function runClassctlMeasured(args: string[], opts: RunOptions): Promise<ProcessReport> {
+  warnWhenNotCompiled();
   const timed = existsSync(TIME);
   const rssFile = `${opts.stderrFile}.time`;
   const argv = timed ? ['-v', '-o', rssFile, process.execPath, CLASSCTL, ...args] : [CLASSCTL, ...args];
@@ -59,4 +61,14 @@ export async function runClassctlMeasured(args: string[], opts: RunOptions): Pro
 function peakRss(timeOutput: string): number | null {
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeOutput);
   return m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
+let warned = false;
+/** The figures are meant for the compiled dist/: say so once when bin/classctl.js will run the sources through tsx instead. */
+function warnWhenNotCompiled(): void {
+  if (warned) return;
+  warned = true;
+  const stale = staleSource(fileURLToPath(new URL('../../', import.meta.url)));
+  if (stale === null) return;
+  process.stderr.write(`bench: dist/ is older than ${stale}, so classctl runs the sources through tsx and its times include that; run \`npm run build\` first.\n`);
 }

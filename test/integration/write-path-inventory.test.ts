@@ -53,8 +53,8 @@ const VARIANTS: Array<{ name: string; env: NodeJS.ProcessEnv; args: string[] }> 
   { name: '--env differing from the stamp (even with CLASSCTL_ALLOW_APPLY)', env: { CLASSCTL_ALLOW_APPLY: 'true' }, args: ['--env', 'staging'] },
 ];
 
-function cliCommandNames(): string[] {
-  const program = buildProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {} }, () => {});
+async function cliCommandNames(): Promise<string[]> {
+  const program = await buildProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {} }, () => {});
   return program.commands.flatMap((c) => (c.commands.length > 0 ? c.commands.map((s) => `${c.name()} ${s.name()}`) : [c.name()]));
 }
 
@@ -103,7 +103,7 @@ if (requirePostgres(t)) {
 
     t.test('every registered command and non-GET route is classified', async (t) => {
       const classified = new Set([...Object.keys(CLI_WRITE_PATHS), ...SERVER_WRITE_PATHS, ...READ_ONLY_COMMANDS, ...READ_ONLY_ROUTES]);
-      for (const name of cliCommandNames()) t.ok(classified.has(name), `command "${name}" is in the write-path table or the read-only list`);
+      for (const name of await cliCommandNames()) t.ok(classified.has(name), `command "${name}" is in the write-path table or the read-only list`);
       for (const route of await nonGetRoutes(db)) t.ok(classified.has(route), `route "${route}" is in the write-path table or the read-only list`);
     });
 

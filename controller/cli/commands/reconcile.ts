@@ -6,7 +6,6 @@ import { reconcile, type ReconcileResult } from '../../runtime/reconcile.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutFile, loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
-import { createMetrics, pushMetrics, recordRun, recordRunError } from '../../runtime/metrics.js';
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
 import { parseDurationOption } from '../interval.js';
@@ -85,6 +84,8 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** One-shot mode: push this run's metrics (push-add); a failed push only warns, the run's exit code stands. */
 async function pushRunMetrics(url: string, job: string, result: ReconcileResult | null, startedAt: number, logger: Logger): Promise<void> {
+  // prom-client is imported only for --pushgateway: a plain run does not load it.
+  const { createMetrics, pushMetrics, recordRun, recordRunError } = await import('../../runtime/metrics.js');
   const metrics = createMetrics();
   const seconds = (Date.now() - startedAt) / 1000;
   if (result) recordRun(metrics, result, seconds);
