@@ -264,16 +264,16 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   }
   if (faults.afterPlan) await faults.afterPlan();
   // A guard that refuses after planning writes nothing. Every branch is still
-  // handed on, so the output shows what the run would have done — except for
-  // a saved plan: it was reviewed already, and the refusal says why it is not
-  // applied.
+  // counted (the journal's planned summary) and handed on, so the output shows
+  // what the run would have done — except for a saved plan: it was reviewed
+  // already, and the refusal says why it is not applied.
   const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
-    if (!savedPlan || keepChanges) {
-      for (const p of observed.branches) {
-        await handOn(await p.plan());
-        p.release();
-      }
+    for (const p of observed.branches) {
+      const bp = await p.plan();
+      if (savedPlan && !keepChanges) tally.record(bp);
+      else await handOn(bp);
+      p.release();
     }
     result.summary = tally.summary(plan);
     runLog.error({ code: err.code }, err.message);
