@@ -1,14 +1,14 @@
 // One run: snapshot → plan → guards → apply branch by branch → journal.
 import type { ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
-import { createHash } from 'node:crypto';
 import { allProblems, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
-import type { BranchPlan, Change, PlanSummary } from '../core/plan-types.js';
+import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Database } from '../store/database.js';
 import type { BranchApplyResult } from './apply-branch.js';
 import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
-import { archivesAhead, removalCounts, removalsOf } from './removal-guard.js';
+import { archivesAhead, removalCounts } from './removal-guard.js';
+import { createHeldPlans, HELD_CHANGES_BUDGET } from './held-plans.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
@@ -63,15 +63,7 @@ export interface ReconcileOptions {
   resyncPeriodMs?: number;
 }
 
-/**
- * Changes kept between the planning pass and the writes: 1–1.5 KB each, so
- * ~50–75 MB at most. A day roll of 100,000 series (~44,000 creates) stays
- * under it and plans nothing twice; a first apply has nothing observed and
- * plans each branch only when it is written; an edit of one series in ten
- * (~245,000 changes at 100,000 series) plans the branches past it again.
- * At 100,000 the edit peaked at ~580 MB of RSS.
- */
-export const HELD_CHANGES_BUDGET = 50_000;
+export { HELD_CHANGES_BUDGET };
 
 export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
 
@@ -190,12 +182,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   const sink = ctx.onBranch;
   const keepChanges = sink === undefined;
   const tally = createRunTally(runLog, keepChanges);
-  const budget = keepChanges ? Infinity : (ctx.heldChangesBudget ?? HELD_CHANGES_BUDGET);
-  /** Apply: removals per planned branch, for the guard and to check a branch planned again. */
-  const removals = new Map<string, number>();
-  /** Apply: branches let go of after the planning pass, with their changes' fingerprint. */
-  const released = new Map<string, string>();
-  let held = 0;
+  const held = createHeldPlans(keepChanges ? Infinity : (ctx.heldChangesBudget ?? HELD_CHANGES_BUDGET));
   const resume = { seriesConverged: 0, seriesChanged: 0 };
   let staleError: unknown = null;
 
@@ -220,12 +207,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
       p.release();
       return;
     }
-    removals.set(bp.branchId, removalsOf(bp.changes));
-    if (held + bp.changes.length <= budget) held += bp.changes.length;
-    else {
-      released.set(bp.branchId, fingerprint(bp.changes));
-      p.release();
-    }
+    held.count(p, bp);
   };
   const observed = await observeRun({
     db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
@@ -296,7 +278,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     const ahead = archivesAhead(deferred, snapshot, config, now);
     if (!ctx.allowMassRemoval) {
       try {
-        const counted = new Map(observed.branches.map((b) => [b.branchId, removals.get(b.branchId) ?? ahead.get(b.branchId) ?? 0]));
+        const counted = new Map(observed.branches.map((b) => [b.branchId, held.removals(b.branchId) ?? ahead.get(b.branchId) ?? 0]));
         checkMassRemoval(removalCounts({ branches: [] }, config, counted));
       } catch (err) {
         return refuseRun(err);
@@ -305,17 +287,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     // A branch planned again, or planned only now, is written only if the
     // guard's counts still hold for it (and, for a saved plan, only if it is
     // exactly the plan that was compared with the file).
-    const check = (p: PendingBranch, bp: BranchPlan): string | null => {
-      const first = released.get(p.branchId);
-      if (savedPlan && first !== undefined && fingerprint(bp.changes) !== first) {
-        return 'its sessions changed while the run was applying the saved plan, so its changes are no longer the saved ones (PLAN_STALE)';
-      }
-      const counted = p.deferred ? (ahead.get(p.branchId) ?? 0) : removals.get(p.branchId);
-      if ((first !== undefined || p.deferred) && counted !== undefined && removalsOf(bp.changes) > counted) {
-        return `planned again at its turn, it removes ${removalsOf(bp.changes)} sessions or series where the mass-removal guard counted ${counted}`;
-      }
-      return null;
-    };
+    const check = (p: PendingBranch, bp: BranchPlan) => held.refusal(p, bp, ahead.get(p.branchId) ?? 0, savedPlan !== undefined);
     const writes = await writeBranches({ db, branches: observed.branches, runId, now, retry, faults, log: runLog, check, onWritten: handOn });
     result.branches = writes.branches;
     result.failedBranches = writes.failedBranches;
@@ -371,16 +343,6 @@ function countConvergence(b: BranchPlan, into: { seriesConverged: number; series
   into.seriesConverged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
 }
 
-/**
- * A digest of a branch's changes as the plan JSON shows them, in plan order:
- * tells a branch planned again from the first plan. Both come from the same
- * code, so their keys are in the same order and need no sorting.
- */
-function fingerprint(changes: readonly Change[]): string {
-  const hash = createHash('sha256');
-  for (const c of changes) hash.update(JSON.stringify(changeToJson(c))).update('\n');
-  return hash.digest('base64');
-}
 
 function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger): ReconcileResult {
   log.error({ code: err.code }, err.message);
