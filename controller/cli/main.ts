@@ -7,6 +7,7 @@ import { commandEntries } from './commands/index.js';
 import { createCliContext, type CliIo } from './context.js';
 import { describeDbError, isTransientDbError } from '../runtime/retry.js';
 import { installStrayErrorHandlers } from './stray-errors.js';
+import { limitHeapGrowth } from '../runtime/heap-growth.js';
 
 /**
  * Thrown by a write to a stdout whose reader is gone (`classctl snapshot |
@@ -170,6 +171,8 @@ function wantsJsonOutput(argv: string[]): boolean {
 
 /** The process entry (bin/classctl.js): sets the exit code, reports unexpected errors. */
 export async function runCli(): Promise<void> {
+  // Memory follows a branch: keep V8 from letting a run's garbage pile up to several times what it holds.
+  limitHeapGrowth();
   let strayFailure = false;
   installStrayErrorHandlers(process.stderr, () => {
     strayFailure = true;

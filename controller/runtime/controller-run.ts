@@ -6,6 +6,7 @@ import { ClassctlError } from '../core/errors.js';
 import type { Database } from '../store/database.js';
 import type { TriggerReason } from './controller-loop.js';
 import type { Logger } from './logger.js';
+import { discardBranches } from './branch-sink.js';
 import { recordRun, recordRunError, type ControllerMetrics } from './metrics.js';
 import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 import { describeDbError, errorLogFields } from './retry.js';
@@ -46,6 +47,8 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
         allowApply: deps.allowApply,
         allowMassRemoval: deps.allowMassRemoval,
         faults: deps.faults,
+        // The loop needs the run's counts only: it never holds a branch's changes past its write.
+        onBranch: discardBranches,
       });
       const finishedAt = clock();
       // reconcile() has logged the run (start, branches, refusal, summary); only metrics are left.

@@ -74,8 +74,10 @@ export interface PendingBranch {
    * when it is needed.
    */
   deferred: boolean;
-  /** The branch's plan (computed once; yields to the event loop while it works). */
+  /** The branch's plan (computed once and kept until release(); yields to the event loop while it works). */
   plan(): Promise<BranchPlan>;
+  /** Lets go of the computed plan; plan() then computes it again from the same observation. */
+  release(): void;
   /**
    * Once plan() has resolved: the state to record with the branch's writes
    * (null when none is kept, e.g. an invalid zone).
@@ -119,7 +121,13 @@ export async function planRun(input: PlanRunInput): Promise<Plan> {
  * when its plan() is called — so an apply can compute it while the previous
  * branch is being written.
  */
-export async function observeRun(input: PlanRunInput & { deferUnobserved?: boolean }): Promise<ObservedRun> {
+export async function observeRun(
+  input: PlanRunInput & {
+    deferUnobserved?: boolean;
+    /** Called in branch order as each branch is observed (and planned unless deferred), before the next is. */
+    onObserved?: (branch: PendingBranch) => Promise<void>;
+  },
+): Promise<ObservedRun> {
   const { snapshot, config, now } = input;
   const plan: Plan = {
     now: new Date(now).toISOString(),
@@ -157,14 +165,16 @@ export async function observeRun(input: PlanRunInput & { deferUnobserved?: boole
     const observation = await observations.next(branch);
     const series = seriesByBranch.get(branch.id) ?? [];
     let sync: BranchSyncDraft | null = null;
-    const plan = once(async () => {
+    const memo = releasable(async () => {
       const planned = await planObservedBranch(context, branch, series, observation);
       sync = syncDraft(context, branch, series, observation, planned);
       return planned.plan;
     });
     const deferred = input.deferUnobserved === true && observation.empty;
-    if (!deferred) await plan();
-    pending.push({ branchId: branch.id, deferred, plan, sync: () => sync });
+    if (!deferred) await memo.get();
+    const branchPending: PendingBranch = { branchId: branch.id, deferred, plan: memo.get, release: memo.release, sync: () => sync };
+    pending.push(branchPending);
+    if (input.onObserved) await input.onObserved(branchPending);
   }
   return { plan, branches: pending };
 }
@@ -397,7 +407,12 @@ function settledLater<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-function once<T>(fn: () => Promise<T>): () => Promise<T> {
+function releasable<T>(fn: () => Promise<T>): { get(): Promise<T>; release(): void } {
   let promise: Promise<T> | undefined;
-  return () => (promise ??= fn());
+  return {
+    get: () => (promise ??= fn()),
+    release: () => {
+      promise = undefined;
+    },
+  };
 }

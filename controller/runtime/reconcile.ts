@@ -3,20 +3,22 @@ import type { ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
 import { allProblems, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
-import type { Problem } from '../core/errors.js';
 import type { Database } from '../store/database.js';
 import type { BranchApplyResult } from './apply-branch.js';
 import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
 import { archivesAhead, removalCounts } from './removal-guard.js';
+import { createHeldPlans, HELD_CHANGES_BUDGET } from './held-plans.js';
 import type { Logger } from './logger.js';
-import { observeRun, snapshotInputs } from './plan-run.js';
+import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
 import { writtenSummary, type WrittenSummary } from './run-summary.js';
-import { planToJson, type PlanJson } from '../core/render/plan-json.js';
-import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs } from './saved-plan.js';
+import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
+import type { BranchSink } from './branch-sink.js';
+import { createRunTally } from './run-tally.js';
+import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
 
 export interface ReconcileOptions {
   db: Database;
@@ -40,16 +42,37 @@ export interface ReconcileOptions {
   /** The journal row's lease and how often it is renewed. */
   lease?: LeasePolicy;
   /** A saved plan to apply exactly: the run refuses (PLAN_STALE) unless it recomputes the same changes. */
-  savedPlan?: PlanJson;
+  savedPlan?: PlanJson | SavedPlanSource;
+  /**
+   * Receives every branch's plan in branch order: once computed (a plan), once
+   * written (an apply). With a sink the run keeps only counts, and
+   * `result.plan.branches` holds each branch without its changes. Without
+   * one, the run keeps every branch's plan whole in `result.plan` — for tests
+   * and small callers only: its memory then grows with the run's changes.
+   */
+  onBranch?: BranchSink;
+  /**
+   * Apply: how many changes planned before the mass-removal guard may be kept
+   * until their branch is written. A branch past it is planned again when the
+   * apply reaches it (default HELD_CHANGES_BUDGET; tests set a few).
+   */
+  heldChangesBudget?: number;
   /** Prove every branch in full instead of trusting what earlier runs recorded (reconcile --full-resync). */
   fullResync?: boolean;
   /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
   resyncPeriodMs?: number;
 }
 
+export { HELD_CHANGES_BUDGET };
+
 export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
 
 export interface ReconcileResult {
+  /**
+   * The run's plan. Its branches are whole only for a run without `onBranch`;
+   * with a sink, each is kept without its changes and kept sessions (counted
+   * in `summary`).
+   */
   plan: Plan;
   /** The plan's counts: what the run meant to change. */
   summary: PlanSummary;
@@ -90,10 +113,11 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   }
 
   const snapshot = await withRetry(() => snapshotInputs(db), retry, logReadRetry(log, 'Reading the inputs'));
-  if (opts.savedPlan) {
+  const savedPlan = opts.savedPlan && ('changes' in opts.savedPlan ? savedPlanInMemory(opts.savedPlan) : opts.savedPlan);
+  if (savedPlan) {
     try {
-      checkSavedPlanInputs(opts.savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
-      checkNothingStarted(opts.savedPlan, clock());
+      checkSavedPlanInputs(savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
+      checkNothingStarted(savedPlan, clock());
     } catch (err) {
       if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
       throw err;
@@ -112,7 +136,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       : null;
   // From here on the run row exists: it is finished on every way out.
   try {
-    return await planAndApply({ ...opts, clock, retry, faults, startedAt, snapshot, journal });
+    return await planAndApply({ ...opts, savedPlan, clock, retry, faults, startedAt, snapshot, journal });
   } catch (err) {
     if (journal && !journal.finished) {
       const message = describeDbError(err);
@@ -125,7 +149,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   }
 }
 
-interface RunContext extends ReconcileOptions {
+interface RunContext extends Omit<ReconcileOptions, 'savedPlan'> {
+  savedPlan: SavedPlanSource | undefined;
   clock: () => number;
   retry: RetryPolicy;
   faults: RunFaults;
@@ -152,17 +177,48 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   // before is being written: such a branch removes no session, and the series
   // it will archive are counted ahead (archivesAhead), so the mass-removal
   // guard still sees every removal of the run before anything is written.
-  const deferPlanning = mode === 'apply' && !ctx.savedPlan && resumedAfter === null && !faults.afterPlan;
+  const savedPlan = ctx.savedPlan;
+  const deferPlanning = mode === 'apply' && !savedPlan && resumedAfter === null && !faults.afterPlan;
+  const sink = ctx.onBranch;
+  const keepChanges = sink === undefined;
+  const tally = createRunTally(runLog, keepChanges);
+  const held = createHeldPlans(keepChanges ? Infinity : (ctx.heldChangesBudget ?? HELD_CHANGES_BUDGET));
+  const resume = { seriesConverged: 0, seriesChanged: 0 };
+  let staleError: unknown = null;
+
+  /** Hands a branch's plan to the sink and counts it; the run lets go of it afterwards. */
+  const handOn = async (bp: BranchPlan, written?: Parameters<BranchSink>[1]): Promise<void> => {
+    tally.record(bp);
+    if (sink) await sink(bp, written);
+  };
+  const onObserved = async (p: PendingBranch): Promise<void> => {
+    if (p.deferred) return;
+    const bp = await p.plan();
+    if (savedPlan && staleError === null) {
+      try {
+        checkSameChanges(await savedPlan.changesOf(bp.branchId), bp.changes.map(changeToJson));
+      } catch (err) {
+        staleError = err;
+      }
+    }
+    if (resumedAfter !== null) countConvergence(bp, resume);
+    if (mode === 'plan') {
+      await handOn(bp);
+      p.release();
+      return;
+    }
+    held.count(p, bp);
+  };
   const observed = await observeRun({
-    db, config, now, mode, snapshot, deferUnobserved: deferPlanning, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
+    db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
     observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs,
   });
   const plan = observed.plan;
-  for (const b of observed.branches) if (!b.deferred) plan.branches.push(await b.plan());
-  const loggedProblems = new Set<Problem>();
+  plan.branches = tally.branches;
+  tally.logRunProblems(plan);
   const result: ReconcileResult = {
     plan,
-    summary: summarizePlan(plan),
+    summary: tally.summary(plan),
     written: writtenSummary([]),
     runId,
     resumedAfter,
@@ -171,27 +227,37 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     branches: [],
     failedBranches: [],
   };
-  /** Every branch's plan in branch order, deferred ones computed if the apply did not reach them. */
-  const completePlan = async (): Promise<void> => {
-    const all: BranchPlan[] = [];
-    for (const b of observed.branches) all.push(await b.plan());
-    plan.branches = all;
-    result.summary = summarizePlan(plan);
-    logProblems(runLog, plan, loggedProblems);
-  };
-  logProblems(runLog, plan, loggedProblems);
+  if (savedPlan && staleError === null) {
+    const left = await savedPlan.leftover();
+    if (left) {
+      try {
+        staleLeftover(left);
+      } catch (err) {
+        staleError = err;
+      }
+    }
+  }
   if (resumedAfter !== null) {
-    result.resume = convergence(plan);
+    result.resume = resume;
     runLog.info(
       { resumedAfter, ...result.resume },
       `Resuming interrupted run ${resumedAfter}: ${result.resume.seriesConverged} series were already converged, ${result.resume.seriesChanged} still need changes.`,
     );
   }
   if (faults.afterPlan) await faults.afterPlan();
-  // A guard that refuses after planning: journal the refusal, write nothing.
+  // A guard that refuses after planning writes nothing. Every branch is still
+  // counted (the journal's planned summary) and handed on, so the output shows
+  // what the run would have done — except for a saved plan: it was reviewed
+  // already, and the refusal says why it is not applied.
   const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
-    await completePlan();
+    for (const p of observed.branches) {
+      const bp = await p.plan();
+      if (savedPlan && !keepChanges) tally.record(bp);
+      else await handOn(bp);
+      p.release();
+    }
+    result.summary = tally.summary(plan);
     runLog.error({ code: err.code }, err.message);
     await journal?.finish({ status: 'failed', summary: journalSummary(result), error: err.message });
     return { ...result, outcome: 'refused', exitCode: 3, refusal: err };
@@ -205,29 +271,29 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     return result;
   }
 
-  if (mode === 'apply' && ctx.savedPlan) {
-    try {
-      checkSameChanges(ctx.savedPlan.changes, planToJson(plan).changes);
-    } catch (err) {
-      return refuseRun(err);
-    }
-  }
+  if (mode === 'apply' && staleError !== null) return refuseRun(staleError);
 
   if (mode === 'apply' && runId !== null) {
+    const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
+    const ahead = archivesAhead(deferred, snapshot, config, now);
     if (!ctx.allowMassRemoval) {
       try {
-        const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
-        checkMassRemoval(removalCounts(plan, config, archivesAhead(deferred, snapshot, config, now)));
+        const counted = new Map(observed.branches.map((b) => [b.branchId, held.removals(b.branchId) ?? ahead.get(b.branchId) ?? 0]));
+        checkMassRemoval(removalCounts({ branches: [] }, config, counted));
       } catch (err) {
         return refuseRun(err);
       }
     }
-    const writes = await writeBranches({ db, branches: observed.branches, runId, now, retry, faults, log: runLog });
+    // A branch planned again, or planned only now, is written only if the
+    // guard's counts still hold for it (and, for a saved plan, only if it is
+    // exactly the plan that was compared with the file).
+    const check = (p: PendingBranch, bp: BranchPlan) => held.refusal(p, bp, ahead.get(p.branchId) ?? 0, savedPlan !== undefined);
+    const writes = await writeBranches({ db, branches: observed.branches, runId, now, retry, faults, log: runLog, check, onWritten: handOn });
     result.branches = writes.branches;
     result.failedBranches = writes.failedBranches;
     result.written = writtenSummary(writes.branches);
-    await completePlan();
   }
+  result.summary = tally.summary(plan);
 
   const hasErrors = allProblems(plan).some((p) => p.severity === 'error');
   if (result.failedBranches.length > 0 || hasErrors) {
@@ -269,36 +335,14 @@ function logReadRetry(log: Logger, what: string) {
     log.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `${what} failed with a transient database error (${describeDbError(err)}); retrying in ${delayMs} ms.`);
 }
 
-/** Series whose plan is empty (converged) vs. series with changes; skipped series count as neither. */
-function convergence(plan: Plan): { seriesConverged: number; seriesChanged: number } {
-  let converged = 0;
-  let changed = 0;
-  for (const b of plan.branches) {
-    const withChanges = new Set(b.changes.map((c) => c.seriesId));
-    const skipped = new Set(b.skippedSeries.map((s) => s.seriesId));
-    changed += withChanges.size;
-    converged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
-  }
-  return { seriesConverged: converged, seriesChanged: changed };
+/** Adds a branch's series whose plan is empty (converged) or not; skipped series count as neither. */
+function countConvergence(b: BranchPlan, into: { seriesConverged: number; seriesChanged: number }): void {
+  const withChanges = new Set(b.changes.map((c) => c.seriesId));
+  const skipped = new Set(b.skippedSeries.map((s) => s.seriesId));
+  into.seriesChanged += withChanges.size;
+  into.seriesConverged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
 }
 
-/** Logs each problem of the plan once; `logged` remembers those logged by an earlier call. */
-function logProblems(log: Logger, plan: Plan, logged: Set<object>): void {
-  for (const p of allProblems(plan)) {
-    if (logged.has(p)) continue;
-    logged.add(p);
-    const fields = { code: p.code, scope: p.scope, document: p.document, origin: p.origin, pointer: p.pointer };
-    if (p.severity === 'error') log.error(fields, `Scope ${p.scope} not reconciled: ${p.message}`);
-    else log.warn(fields, p.message);
-  }
-  // The plan's own warnings (double bookings, booked sessions changed, …), with the code the plan JSON carries.
-  for (const w of [...plan.warnings, ...plan.branches.flatMap((b) => b.warnings)]) {
-    if (logged.has(w)) continue;
-    logged.add(w);
-    const d = w.details ?? {};
-    log.warn({ code: w.code, branchId: w.branchId, seriesId: d.seriesId, occurrenceKey: d.occurrenceKey }, w.message);
-  }
-}
 
 function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger): ReconcileResult {
   log.error({ code: err.code }, err.message);

@@ -17,13 +17,16 @@ import { PLAN_FORMAT_VERSION, type PlanJson, type PlanJsonChange } from '../core
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv, ['date', 'date-time']);
 const validatePlanFile: ValidateFunction = ajv.compile(planSchema);
+/** One change of a plan file, as the schema's `change` definition describes it. */
+export const validatePlanChange = ajv.getSchema(`${planSchema.$id}#/$defs/change`)!;
 
 /** At most this many problems are listed; the rest are counted. */
 const LISTED_PROBLEMS = 10;
 
-function invalid(file: string, lines: string[]): never {
+export function invalid(file: string, lines: string[], more = 0): never {
   const listed = lines.slice(0, LISTED_PROBLEMS).map((l) => `  ${file}#${l}`);
-  if (lines.length > LISTED_PROBLEMS) listed.push(`  … and ${lines.length - LISTED_PROBLEMS} more`);
+  const rest = lines.length - listed.length + more;
+  if (rest > 0) listed.push(`  … and ${rest} more`);
   throw new ClassctlError(
     ErrorCodes.USAGE,
     `${file} is not a valid saved plan:\n${listed.join('\n')}\n` +
@@ -65,7 +68,7 @@ export function parseSavedPlan(raw: unknown, file: string): PlanJson {
 const FORMAT_EXAMPLES: Record<string, string> = { 'date-time': 'an ISO 8601 instant such as 2026-11-25T09:00:00Z', date: 'a local date YYYY-MM-DD' };
 
 /** One schema error as `POINTER: sentence`; format errors get the plan's own wording. */
-function describePlanError(e: ErrorObject): string[] {
+export function describePlanError(e: ErrorObject): string[] {
   if (e.keyword === 'format') {
     const format = String((e.params as { format?: unknown }).format);
     return [`${e.instancePath || '/'}: ${JSON.stringify(e.data)} is not ${FORMAT_EXAMPLES[format] ?? format}`];
@@ -74,7 +77,7 @@ function describePlanError(e: ErrorObject): string[] {
 }
 
 /** Canonical JSON (keys sorted at every level) of everything a change shows. */
-function changeKey(change: PlanJsonChange): string {
+export function changeKey(change: PlanJsonChange): string {
   return JSON.stringify(change, (_key, value: unknown) =>
     value !== null && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -83,7 +86,7 @@ function changeKey(change: PlanJsonChange): string {
 }
 
 /** Compares the saved plan's inputs with the current ones; throws PLAN_STALE naming the first difference. */
-export function checkSavedPlanInputs(saved: PlanJson, current: { configDigest: string; seriesVersions: Record<string, string> }): void {
+export function checkSavedPlanInputs(saved: Pick<SavedPlanSource, 'configDigest' | 'seriesVersions'>, current: { configDigest: string; seriesVersions: Record<string, string> }): void {
   if (saved.configDigest !== current.configDigest) {
     stale('the scheduling configuration documents changed since the plan was made');
   }
@@ -116,14 +119,67 @@ export function checkSameChanges(saved: PlanJsonChange[], recomputed: PlanJsonCh
 }
 
 /** A plan that would touch a session which has started since is stale: started sessions are history. */
-export function checkNothingStarted(saved: PlanJson, wallClockMs: number): void {
-  for (const c of saved.changes) {
-    for (const v of [c.before, c.after]) {
-      if (v && Date.parse(v.startsAt) <= wallClockMs) {
-        stale(`it touches ${c.seriesId} ${c.occurrenceKey}, which has started since the plan was made`);
-      }
-    }
+export function checkNothingStarted(saved: Pick<SavedPlanSource, 'earliestStart'>, wallClockMs: number): void {
+  const first = saved.earliestStart;
+  if (first && first.ms <= wallClockMs) stale(`it touches ${first.seriesId} ${first.occurrenceKey}, which has started since the plan was made`);
+}
+
+/**
+ * A saved plan as a run reads it: its inputs and the earliest session it
+ * touches up front, its changes branch by branch in the run's branch order —
+ * so a plan of millions of changes is compared without holding it whole.
+ */
+export interface SavedPlanSource {
+  configDigest: string;
+  seriesVersions: Record<string, string>;
+  /** The earliest start of a session the plan touches (before or after). */
+  earliestStart: { ms: number; seriesId: string; occurrenceKey: string | null } | null;
+  /** The saved changes of one branch; asked once per branch, in branch order. */
+  changesOf(branchId: string): Promise<PlanJsonChange[]>;
+  /** After the last branch: a saved change of a branch the run did not ask for, or null. */
+  leftover(): Promise<PlanJsonChange | null>;
+}
+
+/** The earliest session start a change touches, folded into `earliest`. */
+export function earlierStart(earliest: SavedPlanSource['earliestStart'], c: PlanJsonChange): SavedPlanSource['earliestStart'] {
+  let e = earliest;
+  for (const v of [c.before, c.after]) {
+    if (!v) continue;
+    const ms = Date.parse(v.startsAt);
+    if (e === null || ms < e.ms) e = { ms, seriesId: c.seriesId, occurrenceKey: c.occurrenceKey };
   }
+  return e;
+}
+
+/** A saved plan read whole (a file in the whole-document layout, or a plan built in memory by a test). */
+export function savedPlanInMemory(plan: PlanJson): SavedPlanSource {
+  const byBranch = new Map<string, PlanJsonChange[]>();
+  let earliestStart: SavedPlanSource['earliestStart'] = null;
+  for (const c of plan.changes) {
+    earliestStart = earlierStart(earliestStart, c);
+    const list = byBranch.get(c.branchId);
+    if (list) list.push(c);
+    else byBranch.set(c.branchId, [c]);
+  }
+  return {
+    configDigest: plan.configDigest,
+    seriesVersions: plan.seriesVersions,
+    earliestStart,
+    async changesOf(branchId) {
+      const list = byBranch.get(branchId) ?? [];
+      byBranch.delete(branchId);
+      return list;
+    },
+    async leftover() {
+      for (const list of byBranch.values()) if (list.length > 0) return list[0]!;
+      return null;
+    },
+  };
+}
+
+/** A saved change of a branch the recomputed plan does not touch at all. */
+export function staleLeftover(c: PlanJsonChange): never {
+  stale(`the sessions changed since the plan was made: ${c.action} of ${c.seriesId} ${c.occurrenceKey ?? ''} is no longer what a plan would do now`);
 }
 
 function stale(why: string): never {

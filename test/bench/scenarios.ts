@@ -12,6 +12,7 @@ import { clearExpansionMemo } from '../../controller/core/generation/recurrence.
 import type { ConfigSet } from '../../controller/core/config/config-set.js';
 import type { Database } from '../../controller/store/database.js';
 import type { Logger } from '../../controller/runtime/logger.js';
+import { discardBranches } from '../../controller/runtime/branch-sink.js';
 import { reconcile, type ReconcileResult } from '../../controller/runtime/reconcile.js';
 import type { BaselineCopy } from './baseline-copy.js';
 
@@ -142,7 +143,7 @@ export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport
     const ctx: ScenarioContext = { name, db, config, now };
     await hooks?.before?.(ctx);
     if (input.freshMemo) clearExpansionMemo();
-    const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now, resyncPeriodMs: RESYNC_PERIOD_MS }));
+    const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now, resyncPeriodMs: RESYNC_PERIOD_MS, onBranch: discardBranches }));
     assertSucceeded(name, run.value);
     measured.push({ name, ms: run.ms, rows: rowsWritten(run.value), peakRssMb: run.peakRssMb });
     input.progress?.(`${name}: ${Math.round(run.ms)} ms, ${rowsWritten(run.value)} rows, peak RSS ${Math.round(run.peakRssMb)} MB`);

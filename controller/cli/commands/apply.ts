@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ClassctlError } from '../../core/errors.js';
-import { planToJson } from '../../core/render/plan-json.js';
-import { renderPlanText } from '../../core/render/plan-text.js';
+import { Option } from 'commander';
+import { DEFAULT_LISTED_CHANGES } from '../../core/render/plan-text.js';
+import { openPlanOutput, type PlanDetail } from '../plan-output.js';
 import { SAVED_PLAN_MAX_AGE_MS } from '../../runtime/guards.js';
 import { reconcile } from '../../runtime/reconcile.js';
-import { parseSavedPlan } from '../../runtime/saved-plan.js';
+import { readSavedPlanFile } from '../../runtime/saved-plan-file.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor } from '../resources.js';
@@ -18,24 +17,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
     .option('--allow-now-skew', "apply a plan whose now is ahead of the database clock or older than a day (never on a production database)")
     .option('--output <format>', 'text | json', 'text')
+    .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .action(
-      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string }, cmd: Command) => {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(await readFile(file, 'utf8'));
-        } catch (err) {
-          throw new ClassctlError('USAGE', `Cannot read the plan ${file}: ${(err as Error).message}`, { key: file });
-        }
-        const saved = parseSavedPlan(raw, file);
+      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string; detail: PlanDetail }, cmd: Command) => {
+        // Read in bounded memory: checked in one pass, its changes compared branch by branch as the run recomputes them.
+        const saved = await readSavedPlanFile(file);
         const g = ctx.globals(cmd);
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
+        const now = Date.parse(saved.now);
+        const output = openPlanOutput({ stdout: ctx.io.stdout, format: opts.output === 'json' ? 'json' : 'text', detail: opts.detail, now, mode: 'apply' });
         try {
           const result = await reconcile({
             db,
             config,
             logger: ctx.logger(cmd),
-            now: Date.parse(saved.now),
+            now,
             mode: 'apply',
             savedPlan: saved,
             expectedEnv: g.env,
@@ -43,14 +40,14 @@ export function register(program: Command, ctx: CliContext): void {
             allowMassRemoval: opts.allowMassRemoval === true,
             // A plan reviewed for a while stays applicable (checkNothingStarted refuses one that touches a started session).
             nowGuard: { allowSkew: opts.allowNowSkew === true, maxBehindMs: SAVED_PLAN_MAX_AGE_MS },
+            onBranch: output.sink,
           });
+          // A refused saved plan prints nothing: it was reviewed already, the refusal says why it is not applied.
           if (result.refusal) {
             ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);
             return ExitCode.REFUSED;
           }
-          const json = planToJson(result.plan);
-          if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome }, null, 2) + '\n');
-          else ctx.write(renderPlanText(json, { applied: true, written: { ...result.written, failedBranches: result.failedBranches } }));
+          await output.finish(result, { applied: true, extra: { runId: result.runId, outcome: result.outcome } });
           return result.exitCode;
         } finally {
           await db.close();

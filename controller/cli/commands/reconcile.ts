@@ -1,8 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ClassctlError } from '../../core/errors.js';
-import { planToJson } from '../../core/render/plan-json.js';
-import { renderPlanText } from '../../core/render/plan-text.js';
+import { DEFAULT_LISTED_CHANGES } from '../../core/render/plan-text.js';
+import { openPlanOutput, type PlanDetail } from '../plan-output.js';
 import { reconcile, type ReconcileResult } from '../../runtime/reconcile.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -22,6 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--apply', 'write the changes')
     .option('--now <iso>', 'the instant of the run (default: now), e.g. 2026-11-25T09:00:00Z')
     .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
     .option('--full-resync', 'prove every branch in full: compare every session, instead of trusting what earlier runs recorded for branches whose inputs did not change')
     .option('--resync-period <duration>', 'how long a branch may go without a full proof (default 24h; up to 720h): 12h, 48h, PT6H')
@@ -30,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--pushgateway <url>', 'push this run\'s metrics (push-add) to a Prometheus Pushgateway')
     .option('--pushgateway-job <name>', 'job name for --pushgateway', 'classctl-reconcile')
     .action(
-      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; detail: PlanDetail; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
@@ -40,6 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
         const startedAt = Date.now();
+        const output = openPlanOutput({ stdout: ctx.io.stdout, format: opts.output === 'json' ? 'json' : 'text', detail: opts.detail, now, mode: opts.apply ? 'apply' : 'plan', outFile: opts.out });
         try {
           let result: ReconcileResult;
           try {
@@ -56,24 +57,25 @@ export function register(program: Command, ctx: CliContext): void {
               resyncPeriodMs,
               nowGuard: { allowSkew: opts.allowNowSkew === true },
               faults: faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
+              onBranch: output.sink,
             });
           } catch (err) {
+            await output.abort();
             if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, null, startedAt, logger);
             throw err;
           }
           if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, result, startedAt, logger);
           if (opts.apply) await reportRunToConfigSource(g, config, result, logger);
-          const json = planToJson(result.plan);
-          if (opts.out) await writeFile(opts.out, JSON.stringify(json, null, 2) + '\n');
+          const applied = opts.apply === true && !result.refusal;
+          const written = { ...result.written, failedBranches: result.failedBranches };
+          await output.finish(result, { applied, extra: { runId: result.runId, outcome: result.outcome, failedBranches: result.failedBranches, ...(applied ? { written } : {}) } });
           if (result.refusal) {
             ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);
             return ExitCode.REFUSED;
           }
-          const written = { ...result.written, failedBranches: result.failedBranches };
-          if (opts.output === 'json') ctx.write(JSON.stringify({ ...json, runId: result.runId, outcome: result.outcome, failedBranches: result.failedBranches, ...(opts.apply ? { written } : {}) }, null, 2) + '\n');
-          else ctx.write(renderPlanText(json, { applied: opts.apply === true, written }));
           return result.exitCode;
         } finally {
+          await output.abort();
           await db.close();
         }
       }),

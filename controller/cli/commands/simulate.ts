@@ -4,6 +4,7 @@ import { Temporal } from '@js-temporal/polyfill';
 import type { Command } from 'commander';
 import { ClassctlError } from '../../core/errors.js';
 import { ENVIRONMENT_SETTING } from '../../runtime/guards.js';
+import { discardBranches } from '../../runtime/branch-sink.js';
 import { reconcile } from '../../runtime/reconcile.js';
 import { getSetting } from '../../store/settings.js';
 import type { CliContext } from '../context.js';
@@ -59,6 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
               expectedEnv: g.env,
               allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY,
               allowMassRemoval: opts.allowMassRemoval === true,
+              onBranch: discardBranches,
             });
             const s = r.written; // what this tick wrote, not what it planned
             ctx.write(

@@ -1,19 +1,17 @@
 // Terraform-style text rendering of a plan: grouped by branch and series, one
 // line per change (and per occurrence the plan names without changing it:
 // skipped for a DST gap, or a booked session kept as it is), then the
-// warnings and the totals line.
-import type { PlanJson, PlanJsonChange } from './plan-json.js';
+// warnings and the totals line. Rendered branch by branch as a run hands them
+// on; past a limit of listed changes, the rest is counted per branch and
+// series instead of listed, so a plan of millions of changes prints in a few
+// megabytes (`--detail full` lists every change).
 import type { BookedChangeDetails } from '../booked-changes.js';
-import type { SessionView, SkippedByDst } from '../plan-types.js';
-import { formatLocal } from './local-time.js';
+import type { PlanWarning, SkippedByDst } from '../plan-types.js';
+import type { PlanJson, PlanJsonChange, PlanJsonSummary } from './plan-json.js';
+import { bookedKinds, bySeriesAndKey, renderBookedKept, renderChange, renderSkippedByDst, type SeriesLine } from './plan-text-lines.js';
 
-const SYMBOL: Record<PlanJsonChange['action'], string> = {
-  create: '+',
-  update: '~',
-  delete: '-',
-  cancel: '!',
-  'delete-series': 'x',
-};
+/** Changes listed one per line before the text plan counts the rest per branch and series. */
+export const DEFAULT_LISTED_CHANGES = 1000;
 
 /** What an apply wrote (not what it planned), for the closing lines. */
 export interface AppliedCounts {
@@ -28,151 +26,173 @@ export interface AppliedCounts {
   failedBranches: Array<{ branchId: string; error: string }>;
 }
 
-export function renderPlanText(plan: PlanJson, opts: { applied?: boolean; written?: AppliedCounts } = {}): string {
-  const lines: string[] = [];
-  const zoneOf = new Map(plan.branches.map((b) => [b.branchId, b.timezone]));
+/** One branch as the text plan needs it. */
+export interface BranchText {
+  branchId: string;
+  timezone: string;
+  today: string;
+  changes: readonly PlanJsonChange[];
+  skippedByDst: readonly SkippedByDst[];
+  /** The branch's warnings; its BOOKED_SESSION_CHANGED ones mark or add lines. */
+  warnings: readonly PlanWarning[];
+}
+
+/** What the closing lines need: known only once every branch is rendered. */
+export interface PlanTextEnd {
+  summary: PlanJsonSummary;
+  /** Every warning of the plan (run-level and per branch), as in the plan JSON. */
+  warnings: readonly PlanWarning[];
+  errors: PlanJson['errors'];
+  applied?: boolean;
+  written?: AppliedCounts;
+}
+
+export interface PlanTextRenderer {
+  /** The text of one branch (in branch order): its listed lines, or its counts once the limit is reached. */
+  branch(b: BranchText): string;
+  /** The warnings, errors and totals lines. */
+  end(e: PlanTextEnd): string;
+}
+
+const ACTION_WORDS: Array<[PlanJsonChange['action'], string]> = [
+  ['create', 'to create'],
+  ['update', 'to update'],
+  ['delete', 'to delete'],
+  ['cancel', 'to cancel'],
+  ['delete-series', 'series to archive'],
+];
+
+/** `limit`: changes listed one per line (default DEFAULT_LISTED_CHANGES; Infinity lists all). */
+export function createPlanTextRenderer(opts: { limit?: number } = {}): PlanTextRenderer {
+  const limit = opts.limit ?? DEFAULT_LISTED_CHANGES;
+  let listed = 0;
+  let changes = 0;
+  let countingStarted = false;
+  return {
+    branch(b) {
+      const lines: string[] = [];
+      const tz = b.timezone;
+      changes += b.changes.length;
+      // Occurrences named without a change (few), merged into the changes by series and key.
+      const noted: SeriesLine[] = b.skippedByDst.map((s) => ({ seriesId: s.seriesId, key: s.occurrenceKey, text: renderSkippedByDst(s) }));
+      // Booked sessions an update changes: flagged next to the update, or listed as kept when blocked.
+      const bookedUpdates = new Map<string, BookedChangeDetails>();
+      for (const w of b.warnings) {
+        if (w.code !== 'BOOKED_SESSION_CHANGED') continue;
+        const d = w.details as unknown as BookedChangeDetails;
+        if (d.outcome === 'kept') noted.push({ seriesId: d.seriesId, key: d.occurrenceKey, text: renderBookedKept(d, tz) });
+        else bookedUpdates.set(`${d.seriesId}\u0000${d.occurrenceKey}`, d);
+      }
+      noted.sort(bySeriesAndKey);
+      const toList = Math.min(b.changes.length, Math.max(0, limit - listed));
+      // Once the limit is reached, a branch's lines are counted, not listed; its noted lines are counted in the closing lines.
+      if (toList > 0 || (listed < limit && noted.length > 0)) {
+        lines.push(`Branch ${b.branchId} (${tz}, today ${b.today})`);
+        let currentSeries = '';
+        const emit = (seriesId: string, text: string) => {
+          if (seriesId !== currentSeries) {
+            currentSeries = seriesId;
+            lines.push(`  Series ${seriesId}`);
+          }
+          lines.push('    ' + text);
+        };
+        // Changes come sorted by series and key; each noted line goes before the first change after it.
+        let n = 0;
+        for (let i = 0; i < toList; i++) {
+          const c = b.changes[i]!;
+          const at = { seriesId: c.seriesId, key: c.occurrenceKey ?? '~' };
+          while (n < noted.length && bySeriesAndKey(noted[n]!, at) < 0) emit(noted[n]!.seriesId, noted[n++]!.text);
+          const booked = c.action === 'update' && bookedUpdates.size > 0 ? bookedUpdates.get(`${c.seriesId}\u0000${c.occurrenceKey}`) : undefined;
+          emit(c.seriesId, renderChange(c, tz) + (booked ? `  (${booked.bookedCount} booked: ${bookedKinds(booked)}; ${booked.setting})` : ''));
+        }
+        if (toList === b.changes.length) while (n < noted.length) emit(noted[n]!.seriesId, noted[n++]!.text);
+        lines.push('');
+        listed += toList;
+      }
+      if (toList < b.changes.length) {
+        if (!countingStarted) {
+          countingStarted = true;
+          lines.push(`Only the first ${limit} changes are listed; the others are counted per branch and series below (--detail full lists every change).`, '');
+        }
+        lines.push(...countLines(b, toList));
+      }
+      return lines.length > 0 ? lines.join('\n') + '\n' : '';
+    },
+    end(e) {
+      const lines: string[] = [];
+      if (countingStarted) lines.push('');
+      const bookedWarnings = e.warnings.filter((w) => w.code === 'BOOKED_SESSION_CHANGED');
+      for (const w of e.warnings) if (w.code !== 'BOOKED_SESSION_CHANGED') lines.push(`Warning [${w.code}]: ${w.message}`);
+      if (bookedWarnings.length > 0) {
+        const kept = bookedWarnings.filter((w) => (w.details as unknown as BookedChangeDetails).outcome === 'kept').length;
+        lines.push(
+          `Warning [BOOKED_SESSION_CHANGED]: ${bookedWarnings.length} booked session(s) would be changed under their bookings (capacity below the bookings, moved, or another room): ` +
+            `${bookedWarnings.length - kept} updated anyway, marked "booked" above; ${kept} kept as they are, marked =. Tell the members, or choose with removal.bookedChanges (warn | block).`,
+        );
+      }
+      for (const err of e.errors) {
+        const where = [err.origin, err.document && `document ${err.document}`, err.pointer && `at ${err.pointer}`].filter(Boolean).join(', ');
+        lines.push(`Error [${err.code}] ${err.scope}${where ? ` (${where})` : ''}: ${err.message}`);
+      }
+      if (e.warnings.length + e.errors.length > 0) lines.push('');
+      const s = e.summary;
+      if (changes === 0) {
+        lines.push('No changes.');
+      } else if (e.applied && e.written) {
+        const w = e.written;
+        lines.push(`Applied: ${w.create} created, ${w.update} updated, ${w.delete} deleted, ${w.cancel} cancelled, ${w.seriesDeleted} series archived.`);
+        if (w.conflicts > 0) lines.push(`${w.conflicts} planned changes not written: another run or the host application changed those rows after the plan; the next run plans them again.`);
+        for (const b of w.lockedBranches) lines.push(`Branch ${b} skipped: another run or replica holds its lock; nothing of it was written by this run.`);
+        for (const f of w.failedBranches) lines.push(`Branch ${f.branchId} failed: ${f.error}; nothing of it was written, the next run retries it.`);
+      } else {
+        lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.cancel} to cancel, ${s.seriesDeleted} series to archive.`);
+      }
+      if (s.skipped > 0) lines.push(`${s.skipped} series skipped (disabled or invalid; their sessions are left as they are).`);
+      if (s.skippedByDst > 0) lines.push(`${s.skippedByDst} occurrence(s) get no session: their start time does not exist that day (DST gap, dst.nonexistentTime: skip; lines marked /).`);
+      return lines.join('\n') + '\n';
+    },
+  };
+}
+
+/** A branch's changes from `from` on, counted by action: one line for the branch, one per series. */
+function countLines(b: BranchText, from: number): string[] {
+  const bySeries = new Map<string, Map<string, number>>();
+  const total = new Map<string, number>();
+  for (let i = from; i < b.changes.length; i++) {
+    const c = b.changes[i]!;
+    let counts = bySeries.get(c.seriesId);
+    if (!counts) bySeries.set(c.seriesId, (counts = new Map()));
+    counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+    total.set(c.action, (total.get(c.action) ?? 0) + 1);
+  }
+  const phrase = (counts: Map<string, number>) =>
+    ACTION_WORDS.filter(([a]) => counts.has(a))
+      .map(([a, words]) => `${counts.get(a)} ${words}`)
+      .join(', ');
+  const lines = [`Branch ${b.branchId} (${b.timezone}, today ${b.today}): ${from > 0 ? `${b.changes.length - from} more not listed: ` : ''}${phrase(total)}`];
+  for (const [seriesId, counts] of bySeries) lines.push(`  Series ${seriesId}: ${phrase(counts)}`);
+  return lines;
+}
+
+/** The whole plan as text, every change listed unless `limit` says otherwise. */
+export function renderPlanText(plan: PlanJson, opts: { applied?: boolean; written?: AppliedCounts; limit?: number } = {}): string {
   const byBranch = new Map<string, PlanJsonChange[]>();
   for (const c of plan.changes) {
     const list = byBranch.get(c.branchId);
     if (list) list.push(c);
     else byBranch.set(c.branchId, [c]);
   }
-  // Occurrences named without a change (few), merged into each branch's changes by series and key.
-  const notedByBranch = new Map<string, SeriesLine[]>();
-  const note = (branchId: string, line: SeriesLine) => {
-    const list = notedByBranch.get(branchId) ?? [];
-    list.push(line);
-    notedByBranch.set(branchId, list);
+  const group = <T extends { branchId?: string }>(items: readonly T[]) => {
+    const m = new Map<string, T[]>();
+    for (const i of items) m.set(i.branchId ?? '', [...(m.get(i.branchId ?? '') ?? []), i]);
+    return m;
   };
-  for (const s of plan.skippedByDst ?? []) note(s.branchId, { seriesId: s.seriesId, key: s.occurrenceKey, text: renderSkippedByDst(s) });
-  // Booked sessions an update changes: flagged next to the update, or listed as kept when blocked.
-  const bookedUpdates = new Map<string, BookedChangeDetails>();
-  const bookedWarnings = plan.warnings.filter((w) => w.code === 'BOOKED_SESSION_CHANGED');
-  for (const w of bookedWarnings) {
-    const d = w.details as unknown as BookedChangeDetails;
-    const tz = zoneOf.get(w.branchId ?? '') ?? 'UTC';
-    if (d.outcome === 'kept') note(w.branchId ?? '', { seriesId: d.seriesId, key: d.occurrenceKey, text: renderBookedKept(d, tz) });
-    else bookedUpdates.set(`${d.seriesId}\u0000${d.occurrenceKey}`, d);
-  }
+  const dstByBranch = group(plan.skippedByDst ?? []);
+  const bookedByBranch = group(plan.warnings.filter((w) => w.code === 'BOOKED_SESSION_CHANGED'));
+  const r = createPlanTextRenderer({ limit: opts.limit ?? Infinity });
+  let text = '';
   for (const b of plan.branches) {
-    const changes = byBranch.get(b.branchId) ?? [];
-    const noted = (notedByBranch.get(b.branchId) ?? []).sort(bySeriesAndKey);
-    if (changes.length === 0 && noted.length === 0) continue;
-    lines.push(`Branch ${b.branchId} (${b.timezone}, today ${b.today})`);
-    let currentSeries = '';
-    const emit = (seriesId: string, text: string) => {
-      if (seriesId !== currentSeries) {
-        currentSeries = seriesId;
-        lines.push(`  Series ${seriesId}`);
-      }
-      lines.push('    ' + text);
-    };
-    // Changes come sorted by series and key; each noted line goes before the first change after it.
-    let n = 0;
-    for (const c of changes) {
-      const at = { seriesId: c.seriesId, key: c.occurrenceKey ?? '~' };
-      while (n < noted.length && bySeriesAndKey(noted[n]!, at) < 0) emit(noted[n]!.seriesId, noted[n++]!.text);
-      const booked = c.action === 'update' && bookedUpdates.size > 0 ? bookedUpdates.get(`${c.seriesId}\u0000${c.occurrenceKey}`) : undefined;
-      emit(c.seriesId, renderChange(c, zoneOf.get(c.branchId) ?? 'UTC') + (booked ? `  (${booked.bookedCount} booked: ${bookedKinds(booked)}; ${booked.setting})` : ''));
-    }
-    while (n < noted.length) emit(noted[n]!.seriesId, noted[n++]!.text);
-    lines.push('');
+    text += r.branch({ ...b, changes: byBranch.get(b.branchId) ?? [], skippedByDst: dstByBranch.get(b.branchId) ?? [], warnings: bookedByBranch.get(b.branchId) ?? [] });
   }
-  for (const w of plan.warnings) if (w.code !== 'BOOKED_SESSION_CHANGED') lines.push(`Warning [${w.code}]: ${w.message}`);
-  if (bookedWarnings.length > 0) {
-    const kept = bookedWarnings.filter((w) => (w.details as unknown as BookedChangeDetails).outcome === 'kept').length;
-    lines.push(
-      `Warning [BOOKED_SESSION_CHANGED]: ${bookedWarnings.length} booked session(s) would be changed under their bookings (capacity below the bookings, moved, or another room): ` +
-        `${bookedWarnings.length - kept} updated anyway, marked "booked" above; ${kept} kept as they are, marked =. Tell the members, or choose with removal.bookedChanges (warn | block).`,
-    );
-  }
-  for (const e of plan.errors) {
-    const where = [e.origin, e.document && `document ${e.document}`, e.pointer && `at ${e.pointer}`].filter(Boolean).join(', ');
-    lines.push(`Error [${e.code}] ${e.scope}${where ? ` (${where})` : ''}: ${e.message}`);
-  }
-  if (plan.warnings.length + plan.errors.length > 0) lines.push('');
-  const s = plan.summary;
-  if (plan.changes.length === 0) {
-    lines.push('No changes.');
-  } else if (opts.applied && opts.written) {
-    const w = opts.written;
-    lines.push(`Applied: ${w.create} created, ${w.update} updated, ${w.delete} deleted, ${w.cancel} cancelled, ${w.seriesDeleted} series archived.`);
-    if (w.conflicts > 0) lines.push(`${w.conflicts} planned changes not written: another run or the host application changed those rows after the plan; the next run plans them again.`);
-    for (const b of w.lockedBranches) lines.push(`Branch ${b} skipped: another run or replica holds its lock; nothing of it was written by this run.`);
-    for (const f of w.failedBranches) lines.push(`Branch ${f.branchId} failed: ${f.error}; nothing of it was written, the next run retries it.`);
-  } else {
-    lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.cancel} to cancel, ${s.seriesDeleted} series to archive.`);
-  }
-  if (s.skipped > 0) lines.push(`${s.skipped} series skipped (disabled or invalid; their sessions are left as they are).`);
-  if (s.skippedByDst > 0) lines.push(`${s.skippedByDst} occurrence(s) get no session: their start time does not exist that day (DST gap, dst.nonexistentTime: skip; lines marked /).`);
-  return lines.join('\n') + '\n';
-}
-
-/** One line of a series' section: a change, or an occurrence the plan names without changing it. */
-interface SeriesLine {
-  seriesId: string;
-  key: string;
-  text: string;
-}
-
-function bySeriesAndKey(a: { seriesId: string; key: string }, b: { seriesId: string; key: string }): number {
-  if (a.seriesId !== b.seriesId) return a.seriesId < b.seriesId ? -1 : 1;
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
-function bookedKinds(d: BookedChangeDetails): string {
-  const kinds = new Set(d.changes.map((i) => i.what));
-  return [
-    kinds.has('capacity') ? `capacity ${d.changes.find((i) => i.what === 'capacity')!.after} is below the bookings` : null,
-    kinds.has('time') ? 'moved' : null,
-    kinds.has('room') ? 'another room' : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
-}
-
-function renderBookedKept(d: BookedChangeDetails, tz: string): string {
-  const what = d.changes.map((i) =>
-    i.what === 'time' && typeof i.before === 'string' && typeof i.after === 'string'
-      ? `${i.field}: ${formatLocal(i.before, tz)} → ${formatLocal(i.after, tz)}`
-      : `${i.field}: ${JSON.stringify(i.before)} → ${JSON.stringify(i.after)}`,
-  );
-  return `= ${d.occurrenceKey}  kept as it is, ${d.bookedCount} booked; not applied: ${what.join('; ')} (${d.setting})`;
-}
-
-function renderSkippedByDst(s: SkippedByDst): string {
-  return `/ ${s.occurrenceKey}  no session: ${s.localTime} does not exist in ${s.timezone} that day (clocks spring forward; ${s.rule})`;
-}
-
-function renderChange(c: PlanJsonChange, tz: string): string {
-  const sym = SYMBOL[c.action];
-  switch (c.action) {
-    case 'create':
-      return `${sym} ${c.occurrenceKey}  ${describe(c.after!, tz)}`;
-    case 'update': {
-      const diffs = (c.fields ?? []).map((f) => `${f}: ${show(c.before!, f, tz)} → ${show(c.after!, f, tz)}`);
-      return `${sym} ${c.occurrenceKey}  ${diffs.join('; ')}`;
-    }
-    case 'delete':
-      return `${sym} ${c.occurrenceKey}  ${describe(c.before!, tz)}  (${c.reason})`;
-    case 'cancel':
-      return `${sym} ${c.occurrenceKey}  cancel ${describe(c.before!, tz)}  (${c.reason}${c.bookedCount ? `; ${c.bookedCount} booked` : ''})`;
-    case 'delete-series':
-      return `${sym} archive and delete series ${c.seriesId} (${c.reason}); its sessions are kept`;
-  }
-}
-
-function describe(v: SessionView, tz: string): string {
-  const extras = [
-    v.roomId !== null ? `room ${v.roomId}` : null,
-    v.instructorId !== null ? `instructor ${v.instructorId}` : null,
-    v.capacity !== null ? `capacity ${v.capacity}` : null,
-  ].filter(Boolean);
-  return `${formatLocal(v.startsAt, tz)} → ${formatLocal(v.endsAt, tz).slice(11)} "${v.title}"${extras.length ? ' ' + extras.join(', ') : ''}`;
-}
-
-function show(v: SessionView, field: string, tz: string): string {
-  const value = (v as unknown as Record<string, unknown>)[field];
-  if ((field === 'startsAt' || field === 'endsAt') && typeof value === 'string') return formatLocal(value, tz);
-  return JSON.stringify(value);
+  return text + r.end({ summary: plan.summary, warnings: plan.warnings, errors: plan.errors, applied: opts.applied, written: opts.written });
 }

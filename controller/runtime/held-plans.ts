@@ -1,0 +1,74 @@
+// What an apply's planning pass keeps for the writes. The mass-removal guard
+// needs every removal of the run before anything is written, so every branch
+// with something observed is planned first and its removals counted; its
+// changes are kept for its write only within a budget. A branch past it is
+// planned again when the apply reaches it, and written only if the guard's
+// counts still hold for it.
+import { createHash } from 'node:crypto';
+import type { BranchPlan, Change } from '../core/plan-types.js';
+import { changeToJson } from '../core/render/plan-json.js';
+import type { PendingBranch } from './plan-run.js';
+import { removalsOf } from './removal-guard.js';
+
+/**
+ * Changes kept between the planning pass and the writes: 1–1.5 KB each, so
+ * ~50–75 MB at most. A day roll of 100,000 series (~44,000 creates) stays
+ * under it and plans nothing twice; a first apply has nothing observed and
+ * plans each branch only when it is written; an edit of one series in ten
+ * (~245,000 changes at 100,000 series) plans the branches past it again.
+ */
+export const HELD_CHANGES_BUDGET = 50_000;
+
+export interface HeldPlans {
+  /** The planning pass, in branch order: counts the branch's removals and keeps its plan or lets go of it. */
+  count(branch: PendingBranch, plan: BranchPlan): void;
+  /** Removals counted for a branch planned in the first pass. */
+  removals(branchId: string): number | undefined;
+  /**
+   * Before a write: why a branch planned again (or planned only now, with
+   * `ahead` removals counted for it from the snapshot) must not be written,
+   * or null. For a saved plan, a branch planned again must be exactly the
+   * plan compared with the file.
+   */
+  refusal(branch: PendingBranch, plan: BranchPlan, ahead: number, savedPlan: boolean): string | null;
+}
+
+export function createHeldPlans(budget: number): HeldPlans {
+  const removals = new Map<string, number>();
+  /** Branches let go of after the planning pass, with their changes' fingerprint. */
+  const released = new Map<string, string>();
+  let held = 0;
+  return {
+    count(branch, plan) {
+      removals.set(plan.branchId, removalsOf(plan.changes));
+      if (held + plan.changes.length <= budget) held += plan.changes.length;
+      else {
+        released.set(plan.branchId, fingerprint(plan.changes));
+        branch.release();
+      }
+    },
+    removals: (branchId) => removals.get(branchId),
+    refusal(branch, plan, ahead, savedPlan) {
+      const first = released.get(branch.branchId);
+      if (first === undefined && !branch.deferred) return null;
+      if (savedPlan && first !== undefined && fingerprint(plan.changes) !== first) {
+        return 'its sessions changed while the run was applying the saved plan, so its changes are no longer the saved ones (PLAN_STALE)';
+      }
+      const counted = branch.deferred ? ahead : removals.get(branch.branchId)!;
+      const now = removalsOf(plan.changes);
+      if (now > counted) return `planned again at its turn, it removes ${now} sessions or series where the mass-removal guard counted ${counted}`;
+      return null;
+    },
+  };
+}
+
+/**
+ * A digest of a branch's changes as the plan JSON shows them, in plan order:
+ * tells a branch planned again from the first plan. Both come from the same
+ * code, so their keys are in the same order and need no sorting.
+ */
+function fingerprint(changes: readonly Change[]): string {
+  const hash = createHash('sha256');
+  for (const c of changes) hash.update(JSON.stringify(changeToJson(c))).update('\n');
+  return hash.digest('base64');
+}
