@@ -1,5 +1,5 @@
 // A load plan of many rows is printed without being held: the text lists the
-// first rows and counts the rest (--full lists all), --output json is streamed
+// first rows and counts the rest (--detail full lists all), --output json is streamed
 // with exactly the text JSON.stringify gives for the whole plan, and only the
 // added and changed rows are written.
 import t from 'tap';
@@ -75,14 +75,14 @@ t.test('classctl load of many rows against PostgreSQL', async (t) => {
     const r = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, 'load', file);
     t.equal(r.code, 0, r.err);
     t.equal(r.out.split('\n').filter((l) => /^ {2}[+~] /.test(l)).length, LOAD_TEXT_ROWS, `${LOAD_TEXT_ROWS} rows are listed`);
-    t.match(r.out, new RegExp(`… and ${added + 10 - LOAD_TEXT_ROWS} more rows to add or change, counted below; run with --full to list every one\\.`));
+    t.match(r.out, new RegExp(`… and ${added + 10 - LOAD_TEXT_ROWS} more rows to add or change, counted below; run with --detail full to list every one\\.`));
     t.match(r.out, new RegExp(`Series: ${added} to add, 10 to change, 10 unchanged\\.`));
     t.notMatch(r.out, /^  ~ /m, 'the first rows in the full plan\'s order: its adds come first and fill the limit');
   });
 
-  t.test('--full lists every added and changed row, adds first', async (t) => {
+  t.test('--detail full lists every added and changed row, adds first', async (t) => {
     const { url } = await fresh();
-    const r = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, 'load', file, '--full');
+    const r = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, 'load', file, '--detail', 'full');
     t.equal(r.code, 0, r.err);
     const listed = r.out.split('\n').filter((l) => /^ {2}[+~] /.test(l));
     t.equal(listed.length, added + 10);

@@ -17,7 +17,7 @@ import { withDatabase } from '../../store/with-database.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
-/** Rows the text plan lists before it only counts; --full lists every one. */
+/** Rows the text plan lists before it only counts; --detail full lists every one. */
 export const LOAD_TEXT_ROWS = 100;
 
 /** The file's single document (`.json` by JSON.parse, anything else as YAML). */
@@ -53,7 +53,7 @@ class TextPlanSink implements LoadPlanSink {
     const all = [...this.kept.branches.add, ...this.kept.branches.change, ...this.kept.series.add, ...this.kept.series.change];
     const hidden = this.hidden + Math.max(0, all.length - this.limit);
     const shown = all.slice(0, this.limit);
-    if (hidden > 0) shown.push(`  … and ${hidden} more row${hidden === 1 ? '' : 's'} to add or change, counted below; run with --full to list every one.`);
+    if (hidden > 0) shown.push(`  … and ${hidden} more row${hidden === 1 ? '' : 's'} to add or change, counted below; run with --detail full to list every one.`);
     return shown;
   }
 }
@@ -64,10 +64,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Show (default) or, with --apply, upsert the branches and series of a YAML or JSON file; nothing is written if any row is invalid.')
     .option('--plan', 'show what would be added and changed (default)')
     .option('--apply', 'write it (guarded like reconcile --apply)')
-    .option('--full', `list every added and changed row in the text plan (default: the first ${LOAD_TEXT_ROWS}, then counts)`)
+    .addOption(new Option('--detail <level>', `text output: limited lists the first ${LOAD_TEXT_ROWS} added or changed rows and counts the rest; full lists every row`).choices(['limited', 'full']).default('limited'))
     .addOption(new Option('--output <format>', 'text | json (json lists every row)').choices(['text', 'json']).default('text'))
     .action(
-      ctx.action(async (file: string, opts: { plan?: boolean; apply?: boolean; full?: boolean; output: 'text' | 'json' }, cmd: Command) => {
+      ctx.action(async (file: string, opts: { plan?: boolean; apply?: boolean; detail: 'limited' | 'full'; output: 'text' | 'json' }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         let text: string | undefined;
         try {
@@ -120,16 +120,16 @@ export function register(program: Command, ctx: CliContext): void {
             return ExitCode.OK;
           }
 
-          const textSink = new TextPlanSink(opts.full ? Number.POSITIVE_INFINITY : LOAD_TEXT_ROWS);
+          const textSink = new TextPlanSink(opts.detail === 'full' ? Number.POSITIVE_INFINITY : LOAD_TEXT_ROWS);
           const fullSink: LoadPlanSink = {
             add: (table, row) => out(renderAddedRow(table, row) + '\n'),
             change: (table, c) => out(renderChangedRow(table, c) + '\n'),
           };
           await out(`Load plan for ${file} into ${db.describe()}:\n`);
-          const plan = opts.full
+          const plan = opts.detail === 'full'
             ? await streamLoadPlan(db, rows, fullSink, { changesAfterAdds: true })
             : await streamLoadPlan(db, rows, textSink, { changesAfterAdds: false });
-          if (!opts.full) for (const line of textSink.lines()) await out(line + '\n');
+          if (opts.detail !== 'full') for (const line of textSink.lines()) await out(line + '\n');
           await out(renderLoadCounts(plan.counts) + '\n');
           if (!applied) {
             await out(isEmptyLoadCounts(plan.counts) ? 'No changes.\n' : `Nothing was written. Run \`classctl load ${file} --apply\` to write it.\n`);
