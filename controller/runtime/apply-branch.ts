@@ -103,7 +103,14 @@ async function recordSync(tx: Parameters<typeof recordBranchSync>[0], draft: Bra
   const unsettled = alsoUnsettled.length === 0 ? draft.unsettled : [...new Set([...draft.unsettled, ...alsoUnsettled])].sort();
   await recordBranchSync(
     tx,
-    { branchId: draft.branchId, inputsDigest: draft.inputsDigest, unsettled, syncedNow: now, provenAt: draft.provenInFull || draft.basis === null ? now : draft.basis.provenAt },
+    {
+      branchId: draft.branchId,
+      inputsDigest: draft.inputsDigest,
+      unsettled,
+      syncedNow: now,
+      provenAt: draft.provenInFull || draft.basis === null ? now : draft.basis.provenAt,
+      doubleBookings: draft.doubleBookings,
+    },
     draft.basis?.revision ?? null,
   );
 }

@@ -1,6 +1,7 @@
 // branch_sync_state: what the last run that wrote or proved a branch left
 // it at (docs/data-model.md, "Incremental runs"). Read once per run; written
 // in the branch's own transaction, compare-and-set on the row the run read.
+import type { PlanWarning } from '../core/plan-types.js';
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { toPgArrayLiteral } from './pg-array.js';
@@ -14,6 +15,8 @@ export interface BranchSyncState {
   syncedNow: number;
   /** The instant of the last full proof, epoch ms. */
   provenAt: number;
+  /** The double-booking warnings of the plan that wrote the row (null: not recorded). */
+  doubleBookings: PlanWarning[] | null;
   /** Decimal text (bigint). */
   revision: string;
 }
@@ -22,14 +25,19 @@ export type BranchSyncRecord = Omit<BranchSyncState, 'revision'>;
 
 /** The recorded state of each of `branchIds` that has one. */
 export async function readBranchSyncStates(sql: Sql, branchIds: readonly string[]): Promise<Map<string, BranchSyncState>> {
-  const rows = await sql.query<BranchSyncState>(
+  const rows = await sql.query<Omit<BranchSyncState, 'doubleBookings'> & { doubleBookings: string | null }>(
     `SELECT branch_id AS "branchId", inputs_digest AS "inputsDigest", unsettled,
             (extract(epoch FROM synced_now) * 1000)::float8 AS "syncedNow",
-            (extract(epoch FROM proven_at) * 1000)::float8 AS "provenAt", revision::text AS revision
+            (extract(epoch FROM proven_at) * 1000)::float8 AS "provenAt", double_bookings::text AS "doubleBookings", revision::text AS revision
        FROM branch_sync_state WHERE branch_id = ANY($1::text[])`,
     [toPgArrayLiteral([...branchIds])],
   );
-  return new Map(rows.map((r) => [r.branchId, { ...r, syncedNow: Number(r.syncedNow), provenAt: Number(r.provenAt) }]));
+  return new Map(
+    rows.map((r) => [
+      r.branchId,
+      { ...r, syncedNow: Number(r.syncedNow), provenAt: Number(r.provenAt), doubleBookings: r.doubleBookings === null ? null : (JSON.parse(r.doubleBookings) as PlanWarning[]) },
+    ]),
+  );
 }
 
 /**
@@ -40,20 +48,27 @@ export async function readBranchSyncStates(sql: Sql, branchIds: readonly string[
  * whether the record was written.
  */
 export async function recordBranchSync(tx: Sql, record: BranchSyncRecord, basisRevision: string | null): Promise<boolean> {
-  const values = [record.branchId, record.inputsDigest, toPgArrayLiteral(record.unsettled), isoFromMs(record.syncedNow), isoFromMs(record.provenAt)];
+  const values = [
+    record.branchId,
+    record.inputsDigest,
+    toPgArrayLiteral(record.unsettled),
+    isoFromMs(record.syncedNow),
+    isoFromMs(record.provenAt),
+    record.doubleBookings === null ? null : JSON.stringify(record.doubleBookings),
+  ];
   const written =
     basisRevision === null
       ? await tx.query(
-          `INSERT INTO branch_sync_state (branch_id, inputs_digest, unsettled, synced_now, proven_at)
-           VALUES ($1, $2, $3::text[], $4::timestamptz, $5::timestamptz)
+          `INSERT INTO branch_sync_state (branch_id, inputs_digest, unsettled, synced_now, proven_at, double_bookings)
+           VALUES ($1, $2, $3::text[], $4::timestamptz, $5::timestamptz, $6::text::jsonb)
            ON CONFLICT (branch_id) DO NOTHING RETURNING 1`,
           values,
         )
       : await tx.query(
           `UPDATE branch_sync_state
               SET inputs_digest = $2, unsettled = $3::text[], synced_now = $4::timestamptz, proven_at = $5::timestamptz,
-                  revision = revision + 1, updated_at = now()
-            WHERE branch_id = $1 AND revision = $6::bigint RETURNING 1`,
+                  double_bookings = $6::text::jsonb, revision = revision + 1, updated_at = now()
+            WHERE branch_id = $1 AND revision = $7::bigint RETURNING 1`,
           [...values, basisRevision],
         );
   if (written.length > 0) return true;
