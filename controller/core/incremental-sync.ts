@@ -79,13 +79,16 @@ export interface KeyRange {
  * (at `syncedToday`), the branch's future sessions changed only in two parts
  * of time: sessions started (so a double booking whose later session starts
  * within one session length of `now` may pair differently), and the days that
- * entered the window (from `firstNewKey`). Every session is generated in the
- * keys that cover those parts and the session length before them — all a
- * double booking there depends on — and nowhere else; the other double
- * bookings are the recorded plan's.
+ * entered the window. A series generates the days that entered its window;
+ * a series that shares a room or an instructor with another series of the
+ * branch (only those can be double-booked) also generates the keys that cover
+ * those two parts of time, with the longest such session length before them —
+ * all a double booking there depends on. The other double bookings are the
+ * recorded plan's.
  */
 export interface WindowSliceScope {
-  keyRanges: KeyRange[];
+  /** The keys to generate for a series of the branch. */
+  keyRangesOf(seriesId: string): KeyRange[];
   doubleBookings: DoubleBookingScope;
 }
 
@@ -98,6 +101,8 @@ export function windowSliceScope(
   recorded: readonly PlanWarning[],
 ): WindowSliceScope {
   const today = localDateAt(now, branch.timezone);
+  const shared = seriesSharingAResource(series);
+  const newKeysFrom = new Map<string, LocalDate>();
   let longestMs = 0;
   let firstNewKey: LocalDate | null = null;
   for (const s of series) {
@@ -105,11 +110,13 @@ export function windowSliceScope(
     // Invalid and disabled series are unsettled: a branch with any is not sliced.
     if (!resolved.ok) continue;
     const settings = resolved.settings;
-    longestMs = Math.max(longestMs, (s.durationMinutes ?? settings.sessionDefaults.durationMinutes) * 60_000);
     const window = generationWindow(s, today, settings.generation.horizonDays);
     if (window === null) continue;
     const settled = settledThrough(s, settings, syncedToday);
     const sliceFrom = settled === '' || window.from > settled ? window.from : addDays(settled, 1);
+    if (sliceFrom <= window.to) newKeysFrom.set(s.id, sliceFrom);
+    if (!shared.has(s.id)) continue;
+    longestMs = Math.max(longestMs, (s.durationMinutes ?? settings.sessionDefaults.durationMinutes) * 60_000);
     if (sliceFrom <= window.to && (firstNewKey === null || sliceFrom < firstNewKey)) firstNewKey = sliceFrom;
   }
   // A session keyed on day K starts after the start of day K-1 in UTC (no
@@ -118,19 +125,40 @@ export function windowSliceScope(
   const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
   const nearNowTo = localDateOfEpochDay(dayOf(now + longestMs) + 2);
   const newFrom = firstNewKey === null ? null : (epochDayOf(firstNewKey) - 1) * DAY_MS;
-  const keyRanges: KeyRange[] = [{ from: today, to: nearNowTo }];
+  const context: KeyRange[] = [{ from: today, to: nearNowTo }];
   if (newFrom !== null) {
     const contextFrom = localDateOfEpochDay(dayOf(newFrom - longestMs) - 2);
-    if (contextFrom <= addDays(nearNowTo, 1)) keyRanges[0] = { from: today, to: null };
-    else keyRanges.push({ from: contextFrom, to: null });
+    if (contextFrom <= addDays(nearNowTo, 1)) context[0] = { from: today, to: null };
+    else context.push({ from: contextFrom, to: null });
   }
   return {
-    keyRanges,
+    keyRangesOf(seriesId) {
+      if (shared.has(seriesId)) return context;
+      const from = newKeysFrom.get(seriesId);
+      return from === undefined ? [] : [{ from, to: null }];
+    },
     doubleBookings: {
       recorded,
       recomputed: (startsAt) => (startsAt > now && startsAt <= now + longestMs) || (newFrom !== null && startsAt >= newFrom),
     },
   };
+}
+
+/** Series with a room or an instructor that another series of the branch also has: the only ones a double booking can name. */
+function seriesSharingAResource(series: readonly ClassSeries[]): Set<string> {
+  const holders = new Map<string, string[]>();
+  const hold = (key: string, seriesId: string) => {
+    const list = holders.get(key);
+    if (list === undefined) holders.set(key, [seriesId]);
+    else list.push(seriesId);
+  };
+  for (const s of series) {
+    if (s.roomId != null) hold(`room\u0000${s.roomId}`, s.id);
+    if (s.instructorId != null) hold(`instructor\u0000${s.instructorId}`, s.id);
+  }
+  const shared = new Set<string>();
+  for (const list of holders.values()) if (list.length > 1) for (const id of list) shared.add(id);
+  return shared;
 }
 
 /**

@@ -348,7 +348,7 @@ async function planObservedBranch(ctx: RunContext, branch: Branch, series: Class
       state.unsettled.length === 0 && state.doubleBookings !== null
         ? windowSliceScope(branch, series, ctx.config, ctx.now, syncedToday, state.doubleBookings)
         : null;
-    const generation = await generateYielding(branch, series, ctx.config, ctx.now, slice?.keyRanges);
+    const generation = await generateYielding(branch, series, ctx.config, ctx.now, slice === null ? undefined : (id) => slice.keyRangesOf(id));
     const unsettled = new Set(state.unsettled);
     const settledUpTo = new Map<string, LocalDate>();
     for (const o of generation.outcomes) {
@@ -394,11 +394,17 @@ function bySeriesAndKey(a: ObservedSession, b: ObservedSession): number {
  */
 const SLICE_MS = 1;
 
-async function generateYielding(branch: Branch, series: ClassSeries[], config: ConfigSet, now: number, keyRanges?: KeyRange[]): Promise<BranchGeneration> {
+async function generateYielding(
+  branch: Branch,
+  series: ClassSeries[],
+  config: ConfigSet,
+  now: number,
+  keyRangesOf?: (seriesId: string) => KeyRange[],
+): Promise<BranchGeneration> {
   const outcomes: SeriesOutcome[] = [];
   let sliceStart = performance.now();
   for (const s of series) {
-    outcomes.push(generateSeries(branch, s, config, now, keyRanges));
+    outcomes.push(generateSeries(branch, s, config, now, keyRangesOf?.(s.id)));
     if (performance.now() - sliceStart > SLICE_MS) {
       await nextTurn();
       sliceStart = performance.now();
