@@ -18,3 +18,20 @@ export function sqlText(text: string | null): string {
   if (text.includes('\u0000')) throw new TypeError('a text value with a NUL character cannot be stored in PostgreSQL');
   return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
+
+/**
+ * `sql` with each `$n` replaced by params[n-1] as a literal: texts (array
+ * literals included) as sqlText(), finite numbers as they are, null as NULL.
+ * Only for statements whose text has no `$` other than their parameters.
+ */
+export function withLiterals(sql: string, params: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i < 0 || i >= params.length) throw new RangeError(`withLiterals: the statement names $${n}, but ${params.length} value(s) were given`);
+    const value = params[i];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'string') return sqlText(value);
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    throw new TypeError(`withLiterals: $${n} is a ${typeof value}, which is not written as a literal`);
+  });
+}
