@@ -7,6 +7,8 @@ const SHORT = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** setTimeout cannot wait longer than 2^31-1 ms (24.8 days); a day is already a long interval for a controller. */
 export const MAX_DURATION_MS = 24 * 3_600_000;
+/** `--resync-period` of reconcile and serve: a branch may go a month at most without a full proof. */
+export const MAX_RESYNC_PERIOD_MS = 30 * 24 * 3_600_000;
 
 export function parseDurationOption(option: string, text: string, maxMs: number = MAX_DURATION_MS): number {
   const value = text.trim();

@@ -31,6 +31,8 @@ export interface ServeOptions {
   port: number;
   host: string;
   intervalMs: number;
+  /** How long a branch may go without a full proof (reconcile's resyncPeriodMs). */
+  resyncPeriodMs?: number;
   allowMassRemoval: boolean;
 }
 
@@ -87,6 +89,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       expectedEnv: o.globals.env,
       allowApply: o.env.CLASSCTL_ALLOW_APPLY,
       allowMassRemoval: o.allowMassRemoval,
+      resyncPeriodMs: o.resyncPeriodMs,
       afterRun: (result, config) => reportRunToConfigSource(o.globals, config, result, log),
     });
     const loop = createControllerLoop({ run, intervalMs: o.intervalMs, logger: log });

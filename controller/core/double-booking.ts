@@ -42,3 +42,58 @@ function overlapsBy(resource: Resource, branchId: string, sessions: DesiredSessi
   }
   return warnings;
 }
+
+export function isDoubleBooking(w: PlanWarning): boolean {
+  return w.code === 'ROOM_DOUBLE_BOOKED' || w.code === 'INSTRUCTOR_DOUBLE_BOOKED';
+}
+
+/**
+ * Double bookings known from an earlier plan of the same inputs, and the part
+ * of time where they may have changed since. A warning is decided by the
+ * sessions that overlap the start of its later session (`second`): so one
+ * whose later session starts outside `recomputed` is still the earlier
+ * plan's, and those inside are found again among sessions that cover that
+ * part (with their own duration before it).
+ */
+export interface DoubleBookingScope {
+  recorded: readonly PlanWarning[];
+  /** Whether a warning whose later session starts at this instant must be found again. */
+  recomputed(startsAt: number): boolean;
+}
+
+/**
+ * The double bookings a full check of every session would find: the recorded
+ * ones still ahead of `now` outside the recomputed part, and those `found`
+ * inside it, in the order findDoubleBookings gives (rooms, then instructors;
+ * by resource id; by the later session's start and series).
+ */
+export function mergeDoubleBookings(scope: DoubleBookingScope, found: readonly PlanWarning[], now: number): PlanWarning[] {
+  const kept = scope.recorded.filter((w) => {
+    const startsAt = laterStart(w);
+    return startsAt > now && !scope.recomputed(startsAt);
+  });
+  const fresh = found.filter((w) => scope.recomputed(laterStart(w)));
+  return [...kept, ...fresh].sort(compareDoubleBookings);
+}
+
+interface BookedSession {
+  seriesId: string;
+  startsAt: string;
+}
+
+const later = (w: PlanWarning): BookedSession => (w.details as { second: BookedSession }).second;
+const laterStart = (w: PlanWarning): number => Date.parse(later(w).startsAt);
+const resourceOf = (w: PlanWarning): string => String(w.details?.[w.code === 'ROOM_DOUBLE_BOOKED' ? 'roomId' : 'instructorId']);
+
+function compareDoubleBookings(a: PlanWarning, b: PlanWarning): number {
+  if (a.code !== b.code) return a.code === 'ROOM_DOUBLE_BOOKED' ? -1 : 1;
+  const ra = resourceOf(a);
+  const rb = resourceOf(b);
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  const sa = laterStart(a);
+  const sb = laterStart(b);
+  if (sa !== sb) return sa - sb;
+  const ia = later(a).seriesId;
+  const ib = later(b).seriesId;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}

@@ -3,7 +3,10 @@
 // be proven in full again. Pure: no I/O, `now` passed in.
 import { createHash } from 'node:crypto';
 import type { ConfigSet } from './config/config-set.js';
+import type { DoubleBookingScope } from './double-booking.js';
 import { generationWindow } from './generation/generation-window.js';
+import { DAY_MS, addDays, epochDayOf, localDateAt, localDateOfEpochDay } from './generation/local-date.js';
+import type { PlanWarning } from './plan-types.js';
 import type { Branch, ClassSeries, LocalDate, ResolvedSettings } from './types.js';
 
 /**
@@ -13,7 +16,7 @@ import type { Branch, ClassSeries, LocalDate, ResolvedSettings } from './types.j
  * DST resolution, a field the diff compares), so the first run of the new
  * code proves every branch in full.
  */
-export const SYNC_CODE_VERSION = '1';
+export const SYNC_CODE_VERSION = '2';
 
 /** How long a branch may go without a full proof, by default. */
 export const DEFAULT_RESYNC_PERIOD_MS = 24 * 3_600_000;
@@ -62,6 +65,100 @@ function settingsFingerprint(settings: ResolvedSettings): string {
  */
 export function settledThrough(series: ClassSeries, settings: ResolvedSettings, syncedToday: LocalDate): LocalDate {
   return generationWindow(series, syncedToday, settings.generation.horizonDays)?.to ?? '';
+}
+
+/** Inclusive local dates; `to` null: to the window's end. */
+export interface KeyRange {
+  from: LocalDate;
+  to: LocalDate | null;
+}
+
+/**
+ * What an incremental run generates for a branch whose series are all
+ * settled, and which double bookings it finds again. Since the recorded run
+ * (at `syncedToday`), the branch's future sessions changed only in two parts
+ * of time: sessions started (so a double booking whose later session starts
+ * within one session length of `now` may pair differently), and the days that
+ * entered the window. A series generates the days that entered its window;
+ * a series that shares a room or an instructor with another series of the
+ * branch (only those can be double-booked) also generates the keys that cover
+ * those two parts of time, with the longest such session length before them —
+ * all a double booking there depends on. The other double bookings are the
+ * recorded plan's.
+ */
+export interface WindowSliceScope {
+  /** The keys to generate for a series of the branch. */
+  keyRangesOf(seriesId: string): KeyRange[];
+  doubleBookings: DoubleBookingScope;
+}
+
+export function windowSliceScope(
+  branch: Branch,
+  series: readonly ClassSeries[],
+  config: ConfigSet,
+  now: number,
+  syncedToday: LocalDate,
+  recorded: readonly PlanWarning[],
+): WindowSliceScope {
+  const today = localDateAt(now, branch.timezone);
+  const shared = seriesSharingAResource(series);
+  const newKeysFrom = new Map<string, LocalDate>();
+  let longestMs = 0;
+  let firstNewKey: LocalDate | null = null;
+  for (const s of series) {
+    const resolved = config.resolve(branch.id, s.id);
+    // Invalid and disabled series are unsettled: a branch with any is not sliced.
+    if (!resolved.ok) continue;
+    const settings = resolved.settings;
+    const window = generationWindow(s, today, settings.generation.horizonDays);
+    if (window === null) continue;
+    const settled = settledThrough(s, settings, syncedToday);
+    const sliceFrom = settled === '' || window.from > settled ? window.from : addDays(settled, 1);
+    if (sliceFrom <= window.to) newKeysFrom.set(s.id, sliceFrom);
+    if (!shared.has(s.id)) continue;
+    longestMs = Math.max(longestMs, (s.durationMinutes ?? settings.sessionDefaults.durationMinutes) * 60_000);
+    if (sliceFrom <= window.to && (firstNewKey === null || sliceFrom < firstNewKey)) firstNewKey = sliceFrom;
+  }
+  // A session keyed on day K starts after the start of day K-1 in UTC (no
+  // zone is more than a day ahead of UTC), and its key is at most a day after
+  // the UTC day of its start: two days of margin cover any zone and DST shift.
+  const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
+  const nearNowTo = localDateOfEpochDay(dayOf(now + longestMs) + 2);
+  const newFrom = firstNewKey === null ? null : (epochDayOf(firstNewKey) - 1) * DAY_MS;
+  const context: KeyRange[] = [{ from: today, to: nearNowTo }];
+  if (newFrom !== null) {
+    const contextFrom = localDateOfEpochDay(dayOf(newFrom - longestMs) - 2);
+    if (contextFrom <= addDays(nearNowTo, 1)) context[0] = { from: today, to: null };
+    else context.push({ from: contextFrom, to: null });
+  }
+  return {
+    keyRangesOf(seriesId) {
+      if (shared.has(seriesId)) return context;
+      const from = newKeysFrom.get(seriesId);
+      return from === undefined ? [] : [{ from, to: null }];
+    },
+    doubleBookings: {
+      recorded,
+      recomputed: (startsAt) => (startsAt > now && startsAt <= now + longestMs) || (newFrom !== null && startsAt >= newFrom),
+    },
+  };
+}
+
+/** Series with a room or an instructor that another series of the branch also has: the only ones a double booking can name. */
+function seriesSharingAResource(series: readonly ClassSeries[]): Set<string> {
+  const holders = new Map<string, string[]>();
+  const hold = (key: string, seriesId: string) => {
+    const list = holders.get(key);
+    if (list === undefined) holders.set(key, [seriesId]);
+    else list.push(seriesId);
+  };
+  for (const s of series) {
+    if (s.roomId != null) hold(`room\u0000${s.roomId}`, s.id);
+    if (s.instructorId != null) hold(`instructor\u0000${s.instructorId}`, s.id);
+  }
+  const shared = new Set<string>();
+  for (const list of holders.values()) if (list.length > 1) for (const id of list) shared.add(id);
+  return shared;
 }
 
 /**

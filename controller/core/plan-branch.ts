@@ -2,9 +2,9 @@
 // against what the branch already has. Pure; the runtime feeds it a snapshot.
 import type { ConfigSet } from './config/config-set.js';
 import { diffSessions } from './diff-sessions.js';
-import { findDoubleBookings } from './double-booking.js';
+import { findDoubleBookings, mergeDoubleBookings, type DoubleBookingScope } from './double-booking.js';
 import type { Problem } from './errors.js';
-import { desiredSessions, type GenerationResult } from './generation/desired-sessions.js';
+import { desiredSessions, type GenerationInput, type GenerationResult } from './generation/desired-sessions.js';
 import { addDays, epochDayOf, localDateAt } from './generation/local-date.js';
 import { isValidTimeZone, parseStartTime } from './generation/series-validation.js';
 import { floatingMs, wallClockToInstant } from './generation/zoned-time.js';
@@ -34,6 +34,12 @@ export interface BranchPlanInput {
    * so only the later desired sessions are diffed, against the started ones.
    */
   settledUpTo?: ReadonlyMap<string, LocalDate>;
+  /**
+   * `generation` holds only some keys of the settled series (a window slice):
+   * double bookings are found only where they may have changed, the others
+   * are the recorded ones.
+   */
+  doubleBookings?: DoubleBookingScope;
 }
 
 /** What generation made of one series, before any diff. */
@@ -48,8 +54,12 @@ export interface BranchGeneration {
   outcomes: SeriesOutcome[];
 }
 
-/** Resolves, validates and generates one series of a branch whose zone is valid (today, window, dates, instants, only future; disabled series skipped). */
-export function generateSeries(branch: Branch, series: ClassSeries, config: ConfigSet, now: number): SeriesOutcome {
+/**
+ * Resolves, validates and generates one series of a branch whose zone is
+ * valid (today, window, dates, instants, only future; disabled series
+ * skipped); with `keyRanges`, only the keys inside them (a window slice).
+ */
+export function generateSeries(branch: Branch, series: ClassSeries, config: ConfigSet, now: number, keyRanges?: GenerationInput['keyRanges']): SeriesOutcome {
   const resolved = config.resolve(branch.id, series.id);
   if (!resolved.ok) return { series, kind: 'invalid', problems: resolved.problems };
   const settings = resolved.settings;
@@ -57,7 +67,7 @@ export function generateSeries(branch: Branch, series: ClassSeries, config: Conf
   // desiredSessions() validates the series first (checkSeries) and, when it
   // is invalid, returns exactly those problems, all errors, and nothing else
   // ever as an error: so its errors are validateSeries() without parsing twice.
-  const generated = desiredSessions({ series, timezone: branch.timezone, settings, now });
+  const generated = desiredSessions({ series, timezone: branch.timezone, settings, now, keyRanges });
   const errors = generated.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) return { series, kind: 'invalid', problems: errors };
   return { series, kind: 'generated', settings, generated };
@@ -162,7 +172,8 @@ export function planBranch(input: BranchPlanInput): BranchPlan {
     removeSessionsOfDeletedSeries(plan, seriesId, observed, config, now);
   }
 
-  plan.warnings.push(...findDoubleBookings(branch.id, desiredForWarnings));
+  const doubleBookings = findDoubleBookings(branch.id, desiredForWarnings);
+  plan.warnings.push(...(input.doubleBookings === undefined ? doubleBookings : mergeDoubleBookings(input.doubleBookings, doubleBookings, now)));
   plan.changes.sort(compareChanges);
   plan.problems = [...new Set(plan.problems)];
   return plan;

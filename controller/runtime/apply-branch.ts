@@ -77,6 +77,20 @@ async function writeBranch(
       result.status = 'locked';
       return result;
     }
+    if (fastCreates && archives.length === 0 && onlyDistinctCreates(sessionChanges)) {
+      // Every create is written, or the insert fails and the transaction is
+      // written again with checks (CreatesCollided): the counts are known
+      // before the database answers, so the records go out with the insert,
+      // pipelined — a day roll's branch is then BEGIN, lock, one batch, COMMIT.
+      result.created = sessionChanges.length;
+      const sent = await Promise.allSettled([writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates }), ...sendRecords(tx, branchId, result, opts)]);
+      // The write's own error first: the records fail only because it aborted the transaction.
+      for (const s of sent) if (s.status === 'rejected') throw s.reason;
+      const written = (sent[0] as PromiseFulfilledResult<{ created: number }>).value.created;
+      if (written !== result.created) throw new Error(`branch ${branchId}: ${written} creates written, ${result.created} planned and recorded`);
+      if (opts.beforeCommit) await opts.beforeCommit();
+      return result;
+    }
     if (sessionChanges.length > 0) {
       const w = await writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates });
       result.created = w.created;
@@ -91,19 +105,50 @@ async function writeBranch(
       for (const id of a.skipped) result.skipped.push({ seriesId: id, occurrenceKey: null, reason: 'series-changed' });
     }
     for (const s of result.skipped) result.notWritten[s.reason] = (result.notWritten[s.reason] ?? 0) + 1;
-    // A series with a change not written is read in full by the next run.
-    if (opts.sync) await recordSync(tx, opts.sync, opts.now, result.skipped.map((s) => s.seriesId));
-    if (opts.runId !== null) await recordBranchWrite(tx, opts.runId, branchId, countsOf(result));
+    await Promise.all(sendRecords(tx, branchId, result, opts));
     if (opts.beforeCommit) await opts.beforeCommit();
     return result;
   });
+}
+
+/**
+ * The branch's sync state and its branch-write record, sent together: they
+ * are independent statements with literal values, so they are pipelined (one
+ * round trip for both). A series with a change not written is read in full
+ * by the next run.
+ */
+function sendRecords(tx: Parameters<typeof recordBranchSync>[0], branchId: string, result: BranchApplyResult, opts: ApplyBranchOptions): Array<Promise<unknown>> {
+  const records: Array<Promise<unknown>> = [];
+  if (opts.sync) records.push(recordSync(tx, opts.sync, opts.now, result.skipped.map((s) => s.seriesId)));
+  if (opts.runId !== null) records.push(recordBranchWrite(tx, opts.runId, branchId, countsOf(result)));
+  return records;
+}
+
+/** Only creates, none for the same series and key twice (writeSessionChanges would skip the second). */
+function onlyDistinctCreates(changes: SessionChange[]): boolean {
+  if (changes.length === 0) return false;
+  const keys = new Set<string>();
+  for (const c of changes) {
+    if (c.action !== 'create') return false;
+    const key = `${c.seriesId}\u0000${c.occurrenceKey}`;
+    if (keys.has(key)) return false;
+    keys.add(key);
+  }
+  return true;
 }
 
 async function recordSync(tx: Parameters<typeof recordBranchSync>[0], draft: BranchSyncDraft, now: number, alsoUnsettled: string[]): Promise<void> {
   const unsettled = alsoUnsettled.length === 0 ? draft.unsettled : [...new Set([...draft.unsettled, ...alsoUnsettled])].sort();
   await recordBranchSync(
     tx,
-    { branchId: draft.branchId, inputsDigest: draft.inputsDigest, unsettled, syncedNow: now, provenAt: draft.provenInFull || draft.basis === null ? now : draft.basis.provenAt },
+    {
+      branchId: draft.branchId,
+      inputsDigest: draft.inputsDigest,
+      unsettled,
+      syncedNow: now,
+      provenAt: draft.provenInFull || draft.basis === null ? now : draft.basis.provenAt,
+      doubleBookings: draft.doubleBookings,
+    },
     draft.basis?.revision ?? null,
   );
 }

@@ -1,4 +1,5 @@
 import type { Sql } from '../store/database.js';
+import { sqlText } from '../store/sql-literal.js';
 
 /**
  * Takes the branch's advisory lock for the current transaction (released at
@@ -6,9 +7,7 @@ import type { Sql } from '../store/database.js';
  * `false` means another run or replica is reconciling the branch right now.
  */
 export async function tryLockBranch(tx: Sql, branchId: string): Promise<boolean> {
-  const rows = await tx.query<{ locked: boolean }>(
-    `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`,
-    [`classctl:branch:${branchId}`],
-  );
+  // A literal, not a parameter: one round trip (store/sql-literal.ts).
+  const rows = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended(${sqlText(`classctl:branch:${branchId}`)}, 0)) AS locked`);
   return rows[0]?.locked === true;
 }

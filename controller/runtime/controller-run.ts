@@ -21,6 +21,8 @@ export interface ControllerRunDeps {
   expectedEnv?: string;
   allowApply?: string;
   allowMassRemoval?: boolean;
+  /** How long a branch may go without a full proof between incremental runs (default 24 h). */
+  resyncPeriodMs?: number;
   /** After each run that returned a result: e.g. write SchedulingConfig status conditions. Must not throw. */
   afterRun?: (result: ReconcileResult, config: ConfigSet) => Promise<void>;
   /** Fault-injection points passed through to every run (tests); none in production. */
@@ -46,6 +48,7 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
         expectedEnv: deps.expectedEnv,
         allowApply: deps.allowApply,
         allowMassRemoval: deps.allowMassRemoval,
+        resyncPeriodMs: deps.resyncPeriodMs,
         faults: deps.faults,
         // The loop needs the run's counts only: it never holds a branch's changes past its write.
         onBranch: discardBranches,

@@ -3,11 +3,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConfigSet } from '../core/config/config-set.js';
 import { localDateAt } from '../core/generation/local-date.js';
-import { DEFAULT_RESYNC_PERIOD_MS, branchInputsDigest, resyncDue, settledThrough } from '../core/incremental-sync.js';
+import { isDoubleBooking } from '../core/double-booking.js';
+import { DEFAULT_RESYNC_PERIOD_MS, branchInputsDigest, resyncDue, settledThrough, windowSliceScope, type KeyRange } from '../core/incremental-sync.js';
 import { isValidTimeZone } from '../core/generation/series-validation.js';
 import { generateSeries, planBranch, type BranchGeneration, type SeriesOutcome } from '../core/plan-branch.js';
 import type { Plan, RunMode } from '../core/plan.js';
-import type { BranchPlan } from '../core/plan-types.js';
+import type { BranchPlan, PlanWarning } from '../core/plan-types.js';
 import type { Branch, ClassSeries, LocalDate, ObservedSession } from '../core/types.js';
 import type { Database } from '../store/database.js';
 import { readArchivedSeriesIds, readBranches, readSeries } from '../store/inputs.js';
@@ -95,6 +96,8 @@ export interface BranchSyncDraft {
   provenInFull: boolean;
   /** The state this run read, null when there was none: the record is written over it only. */
   basis: BranchSyncState | null;
+  /** The plan's double bookings, recorded for the next incremental run. */
+  doubleBookings: PlanWarning[];
 }
 
 /** A branch with no change must still record its state: a full proof, or a different set of unsettled series. */
@@ -305,7 +308,11 @@ function syncDraft(ctx: RunContext, branch: Branch, series: ClassSeries[], obser
   const inBranch = new Set(series.map((s) => s.id));
   const windowEnd = new Map<string, LocalDate>();
   for (const o of planned.generation?.outcomes ?? []) {
-    if (o.kind === 'generated') windowEnd.set(o.series.id, o.generated.window?.to ?? '');
+    if (o.kind !== 'generated') continue;
+    windowEnd.set(o.series.id, o.generated.window?.to ?? '');
+    // A window slice would not see the DST skips and the expansion cap of
+    // the days it does not generate.
+    if (o.generated.skippedByDst.length > 0 || o.generated.problems.length > 0) unsettled.add(o.series.id);
   }
   for (const o of planned.observed) {
     if (inBranch.has(o.seriesId)) {
@@ -325,6 +332,7 @@ function syncDraft(ctx: RunContext, branch: Branch, series: ClassSeries[], obser
     unsettled: [...unsettled].sort(),
     provenInFull: observation.incremental === null,
     basis: observation.incremental?.state ?? ctx.syncStates.get(branch.id) ?? null,
+    doubleBookings: plan.warnings.filter(isDoubleBooking),
   };
 }
 
@@ -339,19 +347,27 @@ interface PlannedBranch {
 async function planObservedBranch(ctx: RunContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch): Promise<PlannedBranch> {
   const base = { branch, series, allSeriesIds: ctx.allSeriesIds, archivedSeriesIds: ctx.snapshot.archivedSeriesIds, config: ctx.config, now: ctx.now };
   if (observation.today === null) return { plan: planBranch({ ...base, observed: [] }), observed: [], generation: null };
-  const generation = await generateYielding(branch, series, ctx.config, ctx.now);
   if (observation.incremental !== null) {
     // Every series not unsettled has, with the same inputs, exactly the
     // sessions the recorded run left: its desired sessions keyed up to that
-    // run's window end. Only later keys are planned.
+    // run's window end. Only later keys are planned. When every series is
+    // settled, only those keys (and the days around them and around now that
+    // a double booking depends on) are generated: the run costs what changed.
     const { syncedToday, state } = observation.incremental;
+    const slice =
+      state.unsettled.length === 0 && state.doubleBookings !== null
+        ? windowSliceScope(branch, series, ctx.config, ctx.now, syncedToday, state.doubleBookings)
+        : null;
+    const generation = await generateYielding(branch, series, ctx.config, ctx.now, slice === null ? undefined : (id) => slice.keyRangesOf(id));
     const unsettled = new Set(state.unsettled);
     const settledUpTo = new Map<string, LocalDate>();
     for (const o of generation.outcomes) {
       if (o.kind === 'generated' && !unsettled.has(o.series.id)) settledUpTo.set(o.series.id, settledThrough(o.series, o.settings, syncedToday));
     }
-    return { plan: planBranch({ ...base, observed: observation.observed, generation, settledUpTo }), observed: observation.observed, generation };
+    const plan = planBranch({ ...base, observed: observation.observed, generation, settledUpTo, doubleBookings: slice?.doubleBookings });
+    return { plan, observed: observation.observed, generation };
   }
+  const generation = await generateYielding(branch, series, ctx.config, ctx.now);
   if (observation.digests === null) return { plan: planBranch({ ...base, observed: observation.observed, generation }), observed: observation.observed, generation };
 
   // A series whose digest equals that of its desired sessions up to the same
@@ -388,11 +404,17 @@ function bySeriesAndKey(a: ObservedSession, b: ObservedSession): number {
  */
 const SLICE_MS = 1;
 
-async function generateYielding(branch: Branch, series: ClassSeries[], config: ConfigSet, now: number): Promise<BranchGeneration> {
+async function generateYielding(
+  branch: Branch,
+  series: ClassSeries[],
+  config: ConfigSet,
+  now: number,
+  keyRangesOf?: (seriesId: string) => KeyRange[],
+): Promise<BranchGeneration> {
   const outcomes: SeriesOutcome[] = [];
   let sliceStart = performance.now();
   for (const s of series) {
-    outcomes.push(generateSeries(branch, s, config, now));
+    outcomes.push(generateSeries(branch, s, config, now, keyRangesOf?.(s.id)));
     if (performance.now() - sliceStart > SLICE_MS) {
       await nextTurn();
       sliceStart = performance.now();

@@ -4,6 +4,7 @@
 // (the connection dropped after the server committed) can ask whether the
 // branch is written before it writes it again.
 import type { Sql } from './database.js';
+import { sqlText } from './sql-literal.js';
 
 export interface BranchWriteCounts {
   created: number;
@@ -15,13 +16,11 @@ export interface BranchWriteCounts {
   notWritten: Record<string, number>;
 }
 
-/** In the branch's transaction, after its writes. */
+/** In the branch's transaction, after its writes. Values as literals: one round trip (sql-literal.ts). */
 export async function recordBranchWrite(tx: Sql, runId: string, branchId: string, counts: BranchWriteCounts): Promise<void> {
-  await tx.query(`INSERT INTO reconcile_branch_writes (run_id, branch_id, counts) VALUES ($1::bigint, $2, $3::text::jsonb)`, [
-    runId,
-    branchId,
-    JSON.stringify(counts),
-  ]);
+  await tx.query(
+    `INSERT INTO reconcile_branch_writes (run_id, branch_id, counts) VALUES (${sqlText(runId)}::bigint, ${sqlText(branchId)}, ${sqlText(JSON.stringify(counts))}::jsonb)`,
+  );
 }
 
 /** What a committed branch transaction of this run wrote, or null if none committed. */

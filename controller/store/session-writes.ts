@@ -20,6 +20,7 @@ import type { DesiredSession, SessionStatus } from '../core/types.js';
 import type { Sql } from './database.js';
 import { chunks, sendOverlapped } from './bulk.js';
 import { toPgArrayLiteral, toRepeatedTextArrayLiteral } from './pg-array.js';
+import { withLiterals } from './sql-literal.js';
 import { epochMs, isoFromMs } from './instants.js';
 import { BEFORE_ALIASES, CAS_CONDITION, FROM_EPOCH_MS, UPDATE_COLUMNS, beforeArrays, beforeParams, casFlagParam, changedSincePlan, rowValue, sameValue, type GuardRow } from './session-columns.js';
 
@@ -284,6 +285,9 @@ export class CreatesCollided extends Error {
  * collision aborts the transaction (CreatesCollided). Otherwise each
  * collision is skipped and reported ('conflict').
  */
+/** Creates up to this many go as a statement with literal values. */
+const LITERAL_INSERT_ROWS = 500;
+
 async function createAll(tx: Sql, creates: SessionChange[], skipped: SkippedSessionChange[], fast: boolean): Promise<number> {
   if (creates.length === 0) return 0;
   // Parameters are encoded when their chunk is sent, while the database
@@ -292,7 +296,11 @@ async function createAll(tx: Sql, creates: SessionChange[], skipped: SkippedSess
   if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part), skipped));
   try {
     return await sendOverlapped(parts, async (part) => {
-      await tx.query(CREATE_ALL_SQL, createParams(part));
+      // A small insert (a day roll's ~44 rows) goes with literal values: one
+      // round trip instead of two, and the branch's records are pipelined
+      // behind it (sql-literal.ts). Large ones keep parameters.
+      if (part.length <= LITERAL_INSERT_ROWS) await tx.query(withLiterals(CREATE_ALL_SQL, createParams(part)));
+      else await tx.query(CREATE_ALL_SQL, createParams(part));
       return part.length;
     });
   } catch (err) {

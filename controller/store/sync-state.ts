@@ -1,9 +1,11 @@
 // branch_sync_state: what the last run that wrote or proved a branch left
 // it at (docs/data-model.md, "Incremental runs"). Read once per run; written
 // in the branch's own transaction, compare-and-set on the row the run read.
+import type { PlanWarning } from '../core/plan-types.js';
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { toPgArrayLiteral } from './pg-array.js';
+import { sqlText } from './sql-literal.js';
 
 export interface BranchSyncState {
   branchId: string;
@@ -14,6 +16,8 @@ export interface BranchSyncState {
   syncedNow: number;
   /** The instant of the last full proof, epoch ms. */
   provenAt: number;
+  /** The double-booking warnings of the plan that wrote the row (null: not recorded). */
+  doubleBookings: PlanWarning[] | null;
   /** Decimal text (bigint). */
   revision: string;
 }
@@ -22,14 +26,19 @@ export type BranchSyncRecord = Omit<BranchSyncState, 'revision'>;
 
 /** The recorded state of each of `branchIds` that has one. */
 export async function readBranchSyncStates(sql: Sql, branchIds: readonly string[]): Promise<Map<string, BranchSyncState>> {
-  const rows = await sql.query<BranchSyncState>(
+  const rows = await sql.query<Omit<BranchSyncState, 'doubleBookings'> & { doubleBookings: string | null }>(
     `SELECT branch_id AS "branchId", inputs_digest AS "inputsDigest", unsettled,
             (extract(epoch FROM synced_now) * 1000)::float8 AS "syncedNow",
-            (extract(epoch FROM proven_at) * 1000)::float8 AS "provenAt", revision::text AS revision
+            (extract(epoch FROM proven_at) * 1000)::float8 AS "provenAt", double_bookings::text AS "doubleBookings", revision::text AS revision
        FROM branch_sync_state WHERE branch_id = ANY($1::text[])`,
     [toPgArrayLiteral([...branchIds])],
   );
-  return new Map(rows.map((r) => [r.branchId, { ...r, syncedNow: Number(r.syncedNow), provenAt: Number(r.provenAt) }]));
+  return new Map(
+    rows.map((r) => [
+      r.branchId,
+      { ...r, syncedNow: Number(r.syncedNow), provenAt: Number(r.provenAt), doubleBookings: r.doubleBookings === null ? null : (JSON.parse(r.doubleBookings) as PlanWarning[]) },
+    ]),
+  );
 }
 
 /**
@@ -37,28 +46,33 @@ export async function readBranchSyncStates(sql: Sql, branchIds: readonly string[
  * the run read (`basisRevision`; null: there was none). If another run wrote
  * the row since, what this run proved may already be out of date, so the row
  * is deleted instead and the next run proves the branch in full. Returns
- * whether the record was written.
+ * whether the record was written. One statement with its values as literals:
+ * one round trip, pipelined with the branch's other record (sql-literal.ts).
  */
 export async function recordBranchSync(tx: Sql, record: BranchSyncRecord, basisRevision: string | null): Promise<boolean> {
-  const values = [record.branchId, record.inputsDigest, toPgArrayLiteral(record.unsettled), isoFromMs(record.syncedNow), isoFromMs(record.provenAt)];
-  const written =
+  const branchId = sqlText(record.branchId);
+  const inputsDigest = sqlText(record.inputsDigest);
+  const unsettled = `${sqlText(toPgArrayLiteral(record.unsettled))}::text[]`;
+  const syncedNow = `${sqlText(isoFromMs(record.syncedNow))}::timestamptz`;
+  const provenAt = `${sqlText(isoFromMs(record.provenAt))}::timestamptz`;
+  const doubleBookings = `${sqlText(record.doubleBookings === null ? null : JSON.stringify(record.doubleBookings))}::jsonb`;
+  const write =
     basisRevision === null
-      ? await tx.query(
-          `INSERT INTO branch_sync_state (branch_id, inputs_digest, unsettled, synced_now, proven_at)
-           VALUES ($1, $2, $3::text[], $4::timestamptz, $5::timestamptz)
-           ON CONFLICT (branch_id) DO NOTHING RETURNING 1`,
-          values,
-        )
-      : await tx.query(
-          `UPDATE branch_sync_state
-              SET inputs_digest = $2, unsettled = $3::text[], synced_now = $4::timestamptz, proven_at = $5::timestamptz,
-                  revision = revision + 1, updated_at = now()
-            WHERE branch_id = $1 AND revision = $6::bigint RETURNING 1`,
-          [...values, basisRevision],
-        );
-  if (written.length > 0) return true;
-  await tx.query(`DELETE FROM branch_sync_state WHERE branch_id = $1`, [record.branchId]);
-  return false;
+      ? `INSERT INTO branch_sync_state (branch_id, inputs_digest, unsettled, synced_now, proven_at, double_bookings)
+         VALUES (${branchId}, ${inputsDigest}, ${unsettled}, ${syncedNow}, ${provenAt}, ${doubleBookings})
+         ON CONFLICT (branch_id) DO NOTHING RETURNING 1`
+      : `UPDATE branch_sync_state
+            SET inputs_digest = ${inputsDigest}, unsettled = ${unsettled}, synced_now = ${syncedNow}, proven_at = ${provenAt},
+                double_bookings = ${doubleBookings}, revision = revision + 1, updated_at = now()
+          WHERE branch_id = ${branchId} AND revision = ${sqlText(basisRevision)}::bigint RETURNING 1`;
+  // The delete runs only when the write matched nothing (both see the row as
+  // the statement started; the branch lock keeps other runs from writing it).
+  const [row] = await tx.query<{ written: boolean }>(
+    `WITH written AS (${write}),
+          dropped AS (DELETE FROM branch_sync_state WHERE branch_id = ${branchId} AND NOT EXISTS (SELECT 1 FROM written) RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM written) AS written`,
+  );
+  return row?.written === true;
 }
 
 /** Forgets every branch's state: the next run proves every branch in full. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { findDoubleBookings } from '../../controller/core/double-booking.js';
+import { findDoubleBookings, mergeDoubleBookings } from '../../controller/core/double-booking.js';
 import type { DesiredSession } from '../../controller/core/types.js';
 
 const T0 = Date.UTC(2026, 11, 1, 14, 0);
@@ -20,5 +20,43 @@ const rows = [
 for (const row of rows) {
   t.test(row.name, async (t) => {
     t.same(findDoubleBookings('b', row.sessions).map((w) => w.code), row.codes);
+  });
+}
+
+// mergeDoubleBookings: recorded warnings stand outside the recomputed part of
+// time and while their later session is ahead; inside it only what was found
+// again counts; the result is in findDoubleBookings' order.
+const HOUR = 60 * M;
+const all = findDoubleBookings('b', [
+  s('a', T0, 60, 'r1', 'x'), s('b', T0 + 30 * M, 60, 'r1', 'y'), // room r1 at T0+30m
+  s('c', T0 + 5 * HOUR, 60, 'r2', 'x'), s('d', T0 + 5 * HOUR + 10 * M, 60, 'r2', 'x'), // room r2 and instructor x at T0+5h10m
+  s('e', T0 + 48 * HOUR, 60, 'r1', null), s('f', T0 + 48 * HOUR, 60, 'r1', null), // room r1 at T0+48h
+]);
+const label = (w: { code: string; details?: Record<string, unknown> }) => `${w.code}@${((w.details as { second: { seriesId: string } }).second).seriesId}`;
+const mergeRows: Array<{ name: string; recorded: typeof all; found: typeof all; now: number; recomputed: (t: number) => boolean; expect: string[] }> = [
+  {
+    name: 'nothing recomputed: the recorded warnings, in order',
+    recorded: all, found: [], now: T0 - HOUR, recomputed: () => false,
+    expect: ['ROOM_DOUBLE_BOOKED@b', 'ROOM_DOUBLE_BOOKED@f', 'ROOM_DOUBLE_BOOKED@d', 'INSTRUCTOR_DOUBLE_BOOKED@d'],
+  },
+  {
+    name: 'a recorded warning whose later session has started is dropped',
+    recorded: all, found: [], now: T0 + HOUR, recomputed: () => false,
+    expect: ['ROOM_DOUBLE_BOOKED@f', 'ROOM_DOUBLE_BOOKED@d', 'INSTRUCTOR_DOUBLE_BOOKED@d'],
+  },
+  {
+    name: 'inside the recomputed part, a recorded warning not found again is dropped',
+    recorded: all, found: [], now: T0 - HOUR, recomputed: (t) => t >= T0 + 24 * HOUR,
+    expect: ['ROOM_DOUBLE_BOOKED@b', 'ROOM_DOUBLE_BOOKED@d', 'INSTRUCTOR_DOUBLE_BOOKED@d'],
+  },
+  {
+    name: 'found warnings count only inside the recomputed part, merged in order',
+    recorded: all.filter((w) => label(w) !== 'ROOM_DOUBLE_BOOKED@f'), found: all, now: T0 - HOUR, recomputed: (t) => t >= T0 + 24 * HOUR,
+    expect: ['ROOM_DOUBLE_BOOKED@b', 'ROOM_DOUBLE_BOOKED@f', 'ROOM_DOUBLE_BOOKED@d', 'INSTRUCTOR_DOUBLE_BOOKED@d'],
+  },
+];
+for (const row of mergeRows) {
+  t.test(`mergeDoubleBookings: ${row.name}`, async (t) => {
+    t.same(mergeDoubleBookings({ recorded: row.recorded, recomputed: row.recomputed }, row.found, row.now).map(label), row.expect);
   });
 }

@@ -1,4 +1,4 @@
-// `serve --interval` / `--shutdown-timeout` parsing, and the log format choice.
+// `serve --interval` / `--shutdown-timeout` / `--resync-period` parsing, and the log format choice.
 import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { main } from '../../controller/cli/main.js';
@@ -69,6 +69,8 @@ t.test('classctl serve rejects bad flags with exit 2 before opening anything', a
   const rows = [
     { name: 'an interval without a unit', args: ['--interval', '300'], message: /--interval "300" is not a duration/ },
     { name: 'a shutdown timeout of zero', args: ['--shutdown-timeout', '0s'], message: /--shutdown-timeout must be positive/ },
+    { name: 'a resync period longer than a month', args: ['--resync-period', '800h'], message: /--resync-period "800h" is longer than 720h/ },
+    { name: 'a resync period without a unit', args: ['--resync-period', '24'], message: /--resync-period "24" is not a duration/ },
     { name: 'a port out of range', args: ['--port', '70000'], message: /--port "70000" is not a port number/ },
     { name: 'a port that is not a number', args: ['--port', 'http'], message: /--port "http" is not a port number/ },
   ];

@@ -8,10 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { checkOutFile, loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
-import { parseDurationOption } from '../interval.js';
-
-/** A branch may go a month at most without a full proof. */
-const MAX_RESYNC_PERIOD_MS = 30 * 24 * 3_600_000;
+import { MAX_RESYNC_PERIOD_MS, parseDurationOption } from '../interval.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program

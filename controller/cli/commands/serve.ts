@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ClassctlError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { parseDurationOption } from '../interval.js';
+import { MAX_RESYNC_PERIOD_MS, parseDurationOption } from '../interval.js';
 import { startController } from '../serve-controller.js';
 
 interface ServeFlags {
@@ -13,6 +13,7 @@ interface ServeFlags {
   host: string;
   interval: string;
   shutdownTimeout: string;
+  resyncPeriod: string;
   allowMassRemoval?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--interval <duration>', 'time between runs (±10% jitter): 30s, 5m, 1h, or ISO 8601 like PT5M', '5m')
     .option('--shutdown-timeout <duration>', 'on SIGTERM, how long to wait for the run in progress', '30s')
+    .option('--resync-period <duration>', 'how long a branch may go without a full proof (every session compared) between incremental runs (up to 720h): 12h, 48h, PT6H', '24h')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
     .action(
       ctx.action(async (flags: ServeFlags, cmd: Command) => {
@@ -33,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
         }
         const intervalMs = parseDurationOption('--interval', flags.interval);
         const shutdownMs = parseDurationOption('--shutdown-timeout', flags.shutdownTimeout);
+        const resyncPeriodMs = parseDurationOption('--resync-period', flags.resyncPeriod, MAX_RESYNC_PERIOD_MS);
         const logger = ctx.logger(cmd);
 
         const controller = await startController({
@@ -42,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
           port,
           host: flags.host,
           intervalMs,
+          resyncPeriodMs,
           allowMassRemoval: flags.allowMassRemoval === true,
         });
 

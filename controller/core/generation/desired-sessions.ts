@@ -5,7 +5,7 @@ import { ErrorCodes, type Problem } from '../errors.js';
 import type { ClassSeries, DesiredSession, LocalDate, ResolvedSettings } from '../types.js';
 import { generationWindow } from './generation-window.js';
 import { DAY_MS, localDateAt, localDateOfEpochDay } from './local-date.js';
-import { MAX_COUNTED_OCCURRENCES, expandOccurrenceDates } from './recurrence.js';
+import { MAX_COUNTED_OCCURRENCES, expandOccurrenceDates, type Expansion } from './recurrence.js';
 import { checkSeries } from './series-validation.js';
 import { zoneOffsetTable } from './zone-offsets.js';
 import { floatingMs, resolveWallClock } from './zoned-time.js';
@@ -17,6 +17,15 @@ export interface GenerationInput {
   settings: ResolvedSettings;
   /** The run's instant, epoch ms. */
   now: number;
+  /**
+   * Generate only the keys inside these inclusive ranges of local dates
+   * (ascending, disjoint; `to` null: open-ended), as a full generation would
+   * give them: the same sessions, DST skips and instants (a window slice, for
+   * a series whose other sessions are known to exist). `window` is still the
+   * whole window. An expansion-cap warning is exact only when the last range
+   * reaches the window's end (COUNT is counted up to the walked end).
+   */
+  keyRanges?: ReadonlyArray<{ from: LocalDate; to: LocalDate | null }>;
 }
 
 export interface GenerationResult {
@@ -38,6 +47,32 @@ export interface GenerationResult {
   disabled: boolean;
 }
 
+/**
+ * The expansion of the window, or of its parts inside `ranges`: each part is
+ * expanded on its own (the expansion of a sub-window has exactly the
+ * window's dates inside it), and the parts are concatenated in order.
+ */
+function expandInRanges(
+  ranges: GenerationInput['keyRanges'],
+  window: { from: LocalDate; to: LocalDate },
+  expand: (w: { from: LocalDate; to: LocalDate }) => Expansion,
+): Expansion {
+  if (ranges === undefined) return expand(window);
+  const dates: LocalDate[] = [];
+  const days: number[] = [];
+  let countCap: Expansion['countCap'] = null;
+  for (const range of ranges) {
+    const from = range.from > window.from ? range.from : window.from;
+    const to = range.to !== null && range.to < window.to ? range.to : window.to;
+    if (from > to) continue;
+    const part = expand({ from, to });
+    for (const d of part.dates) dates.push(d);
+    for (const d of part.days) days.push(d);
+    countCap = part.countCap;
+  }
+  return { dates, days, countCap };
+}
+
 export function desiredSessions(input: GenerationInput): GenerationResult {
   const { series, timezone, settings, now } = input;
   const check = checkSeries(series, timezone);
@@ -55,7 +90,7 @@ export function desiredSessions(input: GenerationInput): GenerationResult {
   result.window = window;
 
   const { rule, startMinutes } = check.valid;
-  const expansion = expandOccurrenceDates({ rule, startDate: series.startDate, startMinutes, window, timezone });
+  const expansion = expandInRanges(input.keyRanges, window, (w) => expandOccurrenceDates({ rule, startDate: series.startDate, startMinutes, window: w, timezone }));
   if (expansion.countCap) {
     result.problems.push({
       code: ErrorCodes.SERIES_EXPANSION_CAP,
