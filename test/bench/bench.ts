@@ -87,23 +87,30 @@ async function machineInfo(db: Database): Promise<MachineInfo> {
   };
 }
 
+/** Loads the synthetic chain through `classctl load`'s code path and returns what the scenarios need of it. */
+async function loadSyntheticChain(db: Database, size: BenchSize): Promise<{ config: ConfigSet; editedSeriesIds: string[]; series: number }> {
+  const inputs = syntheticInputs(size, BENCH_NOW);
+  const loaded = await loadInputs(db, inputs.load);
+  const errors = loaded.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new Error(`synthetic data does not load: ${JSON.stringify(errors.slice(0, 5))}`);
+  return { config: configSetOf(inputs.configDocuments), editedSeriesIds: inputs.editedSeriesIds, series: inputs.load.series.length };
+}
+
 /** Loads the synthetic chain through `classctl load`'s code path and runs the scenarios. */
 export async function runBenchmark(opts: BenchOptions): Promise<BenchReport> {
   const db = await openDatabase(opts.url ? { url: opts.url } : { dataDir: 'memory://' });
   const baseline = opts.url ? postgresBaselineCopy(db, opts.url) : embeddedBaselineCopy(db);
   try {
     await migrate(db);
-    const inputs = syntheticInputs(opts.size, BENCH_NOW);
-    const loaded = await loadInputs(db, inputs.load);
-    const errors = loaded.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) throw new Error(`synthetic data does not load: ${JSON.stringify(errors.slice(0, 5))}`);
-    const config = configSetOf(inputs.configDocuments);
+    // Only what the scenarios need outlives the load: the synthetic rows
+    // (~100 MB at 100,000 series) would otherwise count in every run's peak RSS.
+    const { config, editedSeriesIds, series } = await loadSyntheticChain(db, opts.size);
     const scenarios = await runScenarios({
       db,
       config,
       logger: createLogger({ level: opts.logLevel ?? 'warn' }),
       now: BENCH_NOW,
-      editedSeriesIds: inputs.editedSeriesIds,
+      editedSeriesIds,
       baseline,
       hooks: opts.hooks,
       progress: opts.progress,
@@ -111,7 +118,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchReport> {
     });
     return {
       machine: await machineInfo(db),
-      series: inputs.load.series.length,
+      series,
       sessions: scenarios.find((s) => s.name === 'initial')!.rows,
       scenarios,
     };
@@ -147,12 +154,29 @@ export async function scratchDatabase(serverUrl: string): Promise<{ url: string;
   };
 }
 
-const TARGETS: Array<{ label: string; check(r: Record<string, ScenarioReport>): [number, boolean]; unit: string }> = [
-  { label: 'initial ≤ 1.5 × baseline', check: (r) => [r.initial!.ratioToBaseline, r.initial!.ratioToBaseline <= 1.5], unit: '×' },
-  { label: 'noop ≤ 25% of initial', check: (r) => pct(r.noop!, r.initial!, 25), unit: '%' },
-  { label: 'dayRoll ≤ 30% of initial', check: (r) => pct(r.dayRoll!, r.initial!, 30), unit: '%' },
-  { label: 'peak RSS < 400 MB', check: (r) => { const m = Math.max(...Object.values(r).map((s) => s.peakRssMb)); return [m, m < 400]; }, unit: ' MB' },
+/** The goals the benchmark is meant to meet at full size (100,000 series); the CLI ones only with --cli. */
+const TARGETS: Array<{ label: string; check(r: Record<string, ScenarioReport>, cli: CliScenarioReport | undefined): [number, boolean] | null; unit: string }> = [
+  { label: 'initial ≤ 1.3 × baseline', check: (r) => [r.initial!.ratioToBaseline, r.initial!.ratioToBaseline <= 1.3], unit: '×' },
+  { label: 'noop ≤ 10% of initial', check: (r) => pct(r.noop!, r.initial!, 10), unit: '%' },
+  { label: 'dayRoll ≤ 10% of initial', check: (r) => pct(r.dayRoll!, r.initial!, 10), unit: '%' },
+  {
+    // The baseline's figure is the harness's COPY buffer, not a run.
+    label: 'peak RSS of the runs ≤ 400 MB',
+    check: (r) => {
+      const m = Math.max(...Object.values(r).filter((s) => s.name !== 'baseline').map((s) => s.peakRssMb));
+      return [m, m <= 400];
+    },
+    unit: ' MB',
+  },
+  { label: 'classctl load: ≤ 10 s', check: (_r, cli) => (cli ? [cli.commands[0]!.ms / 1000, cli.commands[0]!.ms <= 10_000] : null), unit: ' s' },
+  { label: 'classctl load: peak RSS ≤ 400 MB', check: (_r, cli) => rssWithin(cli?.commands[0]), unit: ' MB' },
+  { label: 'classctl reconcile --apply: peak RSS ≤ 400 MB', check: (_r, cli) => rssWithin(cli?.commands[1]), unit: ' MB' },
 ];
+
+function rssWithin(c: CliScenarioReport['commands'][number] | undefined): [number, boolean] | null {
+  if (!c || c.peakRssMb === null) return null;
+  return [c.peakRssMb, c.peakRssMb <= 400];
+}
 
 function pct(a: ScenarioReport, b: ScenarioReport, limit: number): [number, boolean] {
   const p = Math.round((a.ms / b.ms) * 1000) / 10;
@@ -181,7 +205,9 @@ export function renderText(report: BenchReport, size: BenchSize): string {
   const byName = Object.fromEntries(report.scenarios.map((s) => [s.name, s]));
   lines.push('', 'targets (meant for the full size):');
   for (const t of TARGETS) {
-    const [value, ok] = t.check(byName);
+    const checked = t.check(byName, report.cli);
+    if (!checked) continue;
+    const [value, ok] = checked;
     lines.push(`  ${ok ? 'met    ' : 'MISSED '} ${t.label}: ${value}${t.unit}`);
   }
   return lines.join('\n') + '\n';
