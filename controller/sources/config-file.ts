@@ -5,6 +5,7 @@ import type { Problem } from '../core/errors.js';
 import type { ConfigDocument } from '../core/types.js';
 import { findDuplicateJsonKey } from './json-duplicate-keys.js';
 import { parseYamlDocuments } from './yaml-documents.js';
+import { withLine } from './json-position.js';
 
 export interface ParsedFile {
   documents: ConfigDocument[];
@@ -78,14 +79,4 @@ function unparsable(origin: string, message: string): Problem {
 
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/[:.]\s*$/, '');
-}
-
-/** JSON.parse reports a character position; people look for a line and column. */
-function withLine(message: string, text: string): string {
-  const m = /at position (\d+)/.exec(message);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message.replace(/\s*\(line \d+ column \d+\)$/, '')} (line ${line}, column ${column})`;
 }

@@ -5,6 +5,7 @@
 // 2026-11-25 and 18:30 stay strings. Pure, so it is tested without files.
 import { findDuplicateJsonKey } from './json-duplicate-keys.js';
 import { parseYamlDocuments } from './yaml-documents.js';
+import { withLine } from './json-position.js';
 
 export interface ParsedLoadFile {
   doc: unknown;
@@ -45,14 +46,4 @@ function parseJsonLoadFile(text: string): ParsedLoadFile {
     };
   }
   return { doc, error: null };
-}
-
-/** JSON.parse reports a character position; people look for a line and column. */
-function withLine(message: string, text: string): string {
-  const m = /at position (\d+)/.exec(message);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message.replace(/\s*\(line \d+ column \d+\)$/, '')} (line ${line}, column ${column})`;
 }
