@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { renderSchemaValidators, VALIDATORS_PATH } from '../../scripts/generate-validators.js';
 import { resolvedSettingsSchema, schedulingConfigSchema, settingsPatchSchema } from '../../controller/core/config/schemas.js';
 import { documentSchemaErrors, resolvedSchemaErrors } from '../../controller/core/config/validators.js';
+import { settings } from '../core/generation/generation-fixtures.js';
 
 t.test('the committed validators are generated from the current schemas', async (t) => {
   const committed = readFileSync(new URL(`../../${VALIDATORS_PATH}`, import.meta.url), 'utf8');
@@ -23,15 +24,7 @@ const compiledResolved = ajv.getSchema(String(resolvedSettingsSchema.$id)) as Va
 const errorsOf = (v: ValidateFunction, value: unknown) => (v(value) ? [] : [...(v.errors ?? [])]);
 
 const doc = (settings: unknown, scope: unknown = {}) => ({ apiVersion: 'scheduling.classctl.dev/v1', kind: 'SchedulingConfig', metadata: { name: 'x' }, spec: { scope, settings } });
-const resolvedBase = {
-  generation: { enabled: true, horizonDays: 56 },
-  dst: { nonexistentTime: 'shiftForward', ambiguousTime: 'earlier' },
-  closures: {},
-  sessionDefaults: { durationMinutes: 60, capacity: 20 },
-  removal: { unbooked: 'delete', booked: 'cancel', bookedChanges: 'warn' },
-  cleanup: { deleteSeriesAfterDays: 0 },
-  safety: { maxRemovalsPerRun: 500 },
-};
+const resolvedBase = settings();
 
 const documentRows = [
   { name: 'a valid base document', value: doc({ generation: { horizonDays: 28 } }), valid: true },
