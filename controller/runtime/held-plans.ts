@@ -32,28 +32,32 @@ export interface HeldPlans {
    * or null. For a saved plan, a branch planned again must be exactly the
    * plan compared with the file.
    */
-  refusal(branch: PendingBranch, plan: BranchPlan, ahead: number, savedPlan: boolean): string | null;
+  refusal(branch: PendingBranch, plan: BranchPlan, ahead: number): string | null;
 }
 
-export function createHeldPlans(budget: number): HeldPlans {
+/**
+ * `savedPlan`: the run applies a saved plan, so a branch planned again must
+ * be exactly its first plan (only then are the changes fingerprinted).
+ */
+export function createHeldPlans(budget: number, savedPlan: boolean): HeldPlans {
   const removals = new Map<string, number>();
-  /** Branches let go of after the planning pass, with their changes' fingerprint. */
-  const released = new Map<string, string>();
+  /** Branches let go of after the planning pass, with their changes' fingerprint when a saved plan is applied. */
+  const released = new Map<string, string | null>();
   let held = 0;
   return {
     count(branch, plan) {
       removals.set(plan.branchId, removalsOf(plan.changes));
       if (held + plan.changes.length <= budget) held += plan.changes.length;
       else {
-        released.set(plan.branchId, fingerprint(plan.changes));
+        released.set(plan.branchId, savedPlan ? fingerprint(plan.changes) : null);
         branch.release();
       }
     },
     removals: (branchId) => removals.get(branchId),
-    refusal(branch, plan, ahead, savedPlan) {
+    refusal(branch, plan, ahead) {
       const first = released.get(branch.branchId);
       if (first === undefined && !branch.deferred) return null;
-      if (savedPlan && first !== undefined && fingerprint(plan.changes) !== first) {
+      if (first !== undefined && first !== null && fingerprint(plan.changes) !== first) {
         return 'its sessions changed while the run was applying the saved plan, so its changes are no longer the saved ones (PLAN_STALE)';
       }
       const counted = branch.deferred ? ahead : removals.get(branch.branchId)!;

@@ -182,7 +182,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   const sink = ctx.onBranch;
   const keepChanges = sink === undefined;
   const tally = createRunTally(runLog, keepChanges);
-  const held = createHeldPlans(keepChanges ? Infinity : (ctx.heldChangesBudget ?? HELD_CHANGES_BUDGET));
+  const held = createHeldPlans(keepChanges ? Infinity : (ctx.heldChangesBudget ?? HELD_CHANGES_BUDGET), savedPlan !== undefined);
   const resume = { seriesConverged: 0, seriesChanged: 0 };
   let staleError: unknown = null;
 
@@ -287,7 +287,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     // A branch planned again, or planned only now, is written only if the
     // guard's counts still hold for it (and, for a saved plan, only if it is
     // exactly the plan that was compared with the file).
-    const check = (p: PendingBranch, bp: BranchPlan) => held.refusal(p, bp, ahead.get(p.branchId) ?? 0, savedPlan !== undefined);
+    const check = (p: PendingBranch, bp: BranchPlan) => held.refusal(p, bp, ahead.get(p.branchId) ?? 0);
     const writes = await writeBranches({ db, branches: observed.branches, runId, now, retry, faults, log: runLog, check, onWritten: handOn });
     result.branches = writes.branches;
     result.failedBranches = writes.failedBranches;
