@@ -120,3 +120,29 @@ for (const row of editRows) {
     await t.rejects(readSavedPlanFile(file), { code: 'USAGE', message: row.message });
   });
 }
+
+eachBackend(t, 'a saved plan whose branch, let go of after the planning pass, is planned differently at its write: that branch is not written, the others are', async (t, db) => {
+  await setup(db);
+  const { file } = await streamedPlan(db, await mkdtemp(join(tmpdir(), 'plan-')));
+  const saved = await readSavedPlanFile(file);
+  const b3 = `SELECT id, capacity, status FROM class_sessions WHERE branch_id = 'b3' ORDER BY id`;
+  let before: unknown[] = [];
+  const r = await run(db, {
+    savedPlan: saved,
+    now: Date.parse(saved.now),
+    heldChangesBudget: 1,
+    onBranch: () => {},
+    // Between the planning pass (which let go of b3's changes) and b3's write,
+    // someone edits one of b3's sessions that the plan updates.
+    faults: {
+      afterPlan: async () => {
+        await db.query(`UPDATE class_sessions SET capacity = 11 WHERE series_id = 'b3-b' AND occurrence_key = (SELECT max(occurrence_key) FROM class_sessions WHERE series_id = 'b3-b')`);
+        before = await db.query(b3);
+      },
+    },
+  });
+  t.same(r.failedBranches.map((f) => f.branchId), ['b3'], 'only b3 failed');
+  t.match(r.failedBranches[0]?.error, /no longer the saved ones \(PLAN_STALE\)/);
+  t.same(await db.query(b3), before, 'nothing of b3 written');
+  t.equal((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM class_sessions WHERE branch_id = 'b1' AND capacity = 12`))[0]!.n > 0, true, 'b1 was written');
+});
