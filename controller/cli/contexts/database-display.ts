@@ -17,6 +17,8 @@ export function maskDatabaseUrl(url: string): string {
   } catch {
     return '(not a URL)'; // never echo what might hold a password
   }
+  // `user:secret@host` parses as a URL of scheme "user:": anything but PostgreSQL's is not shown either.
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return '(not a postgres:// URL)';
   if (u.password !== '') u.password = MASK;
   for (const key of [...u.searchParams.keys()]) if (SECRET_PARAMS.has(key.toLowerCase())) u.searchParams.set(key, MASK);
   return u.toString();
