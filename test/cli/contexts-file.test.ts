@@ -40,7 +40,6 @@ t.test('checks name the JSON pointer and what to do', async (t) => {
     { name: 'both database and database-from-env', raw: { contexts: { a: { database: 'postgres://h/d', 'database-from-env': 'URL' } } }, code: 'CONTEXTS_FILE', message: /\/contexts\/a\/database-from-env: give either/ },
     { name: 'a database that is not a postgres URL', raw: { contexts: { a: { database: 'mysql://h/d' } } }, code: 'CONTEXTS_FILE', message: /\/contexts\/a\/database: must be a postgres:\/\/ URL or "embedded"/ },
     { name: 'an unknown config source', raw: { contexts: { a: { 'config-source': 'etcd' } } }, code: 'CONTEXTS_FILE', message: /config-source: must be files or kubernetes/ },
-    { name: 'a current-context that is not defined', raw: { 'current-context': 'prod', contexts: { staging: {} } }, code: 'CONTEXTS_FILE', message: /\/current-context: names "prod", which is not under contexts \(staging\)/ },
     { name: 'contexts as a list (kubeconfig shape) instead of a mapping', raw: { contexts: [{ name: 'a' }] }, code: 'CONTEXTS_FILE', message: /\/contexts: must be a mapping/ },
     { name: 'a variable name with a dash', raw: { contexts: { a: { 'database-from-env': 'DB-URL' } } }, code: 'CONTEXTS_FILE', message: /must name an environment variable/ },
   ];
@@ -86,6 +85,11 @@ t.test('selecting: --context over current-context; database-from-env is read whe
   await t.rejects(selectContext('b', { CLASSCTL_CONTEXTS: path }), { code: 'CONTEXT_DATABASE_UNSET', message: /B_URL, which is not set/ }, 'an unset variable is a usage error naming it');
   await t.rejects(selectContext('c', env), { code: 'CONTEXT_UNKNOWN', message: /defines a, b/ }, 'an unknown context names the defined ones');
   t.equal(await selectContext(undefined, { CLASSCTL_CONTEXTS: join(dir, 'absent.yaml') }), null, 'no file: no context');
+  const dangling = join(dir, 'dangling.yaml');
+  writeFileSync(dangling, 'current-context: gone\ncontexts:\n  a: {}\n');
+  await t.rejects(selectContext(undefined, { CLASSCTL_CONTEXTS: dangling }), { code: 'CONTEXT_UNKNOWN', message: /current-context of .* is "gone", which is not under contexts \(a\)/ }, 'a current-context naming no context stops a command');
+  await writeCurrentContext(dangling, 'a');
+  t.match(await selectContext(undefined, { CLASSCTL_CONTEXTS: dangling }), { name: 'a' }, '…and context use repairs it (the file still reads)');
   await writeCurrentContext(path, 'b');
   t.equal((await readContextsFile(path))?.currentContext, 'b', 'context use sets current-context');
   t.match(readFileSync(path, 'utf8'), /^# ours\n/, 'the rest of the file, comments included, is kept');

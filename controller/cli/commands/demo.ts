@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
         const db = await openCommandDatabase(explicitUrl ? { url: explicitUrl } : { dataDir: EMBEDDED_DATA_DIR });
         try {
           await writeRunHeader(ctx.io.stderr, { ...g, database: explicitUrl }, db);
-          ctx.write(`Database: ${db.describe()}${explicitUrl ? ' (--database)' : ' (embedded)'}\n`);
+          ctx.write(`Database: ${db.describe()}${!explicitUrl ? ' (embedded)' : contextUrl === explicitUrl ? ` (context ${g.context?.name})` : ' (--database)'}\n`);
           if (!explicitUrl && ctx.io.env.DATABASE_URL) {
             ctx.write('DATABASE_URL is ignored by the demo; pass --database URL to run it on an empty PostgreSQL database.\n');
           }

@@ -95,10 +95,8 @@ export function checkContextsFile(path: string, raw: unknown): ContextsFile {
     if (!CONTEXT_NAME.test(name)) invalid(path, at, `"${name}" is not a valid context name; use letters, digits, ".", "_" or "-".`);
     contexts.set(name, checkEntry(path, at, name, value ?? {}));
   }
+  // A current-context naming no context is reported when a command would use it, not here: `context use` must still be able to repair it.
   const currentContext = typeof current === 'string' && current !== '' ? current : undefined;
-  if (currentContext !== undefined && !contexts.has(currentContext)) {
-    invalid(path, '/current-context', `names "${currentContext}", which is not under contexts (${listOf(contexts)}). Run \`classctl context use NAME\` with one of them.`);
-  }
   return { path, currentContext, contexts };
 }
 

@@ -3,7 +3,7 @@
 // context named by --context, then the contexts file's current-context, then
 // the environment variables (DATABASE_URL, CLASSCTL_ENV) and the defaults.
 import { ClassctlError, ErrorCodes } from '../../core/errors.js';
-import { contextsFilePath, EMBEDDED, findContext, readContextsFile, type ContextEntry } from './contexts-file.js';
+import { contextsFilePath, EMBEDDED, findContext, listOf, readContextsFile, type ContextEntry } from './contexts-file.js';
 
 export interface SelectedContext {
   name: string;
@@ -21,7 +21,15 @@ export async function selectContext(flag: string | undefined, env: NodeJS.Proces
   const file = path === null ? null : await readContextsFile(path);
   if (flag !== undefined) return selected(findContext(file, flag, path), path!, '--context', env);
   if (!file?.currentContext) return null;
-  return selected(file.contexts.get(file.currentContext)!, file.path, 'current-context', env);
+  const current = file.contexts.get(file.currentContext);
+  if (!current) {
+    throw new ClassctlError(
+      ErrorCodes.CONTEXT_UNKNOWN,
+      `The current-context of ${file.path} is "${file.currentContext}", which is not under contexts (${listOf(file.contexts)}). Run \`classctl context use NAME\` with one of them, or name one with --context.`,
+      { key: file.currentContext },
+    );
+  }
+  return selected(current, file.path, 'current-context', env);
 }
 
 function selected(entry: ContextEntry, file: string, selectedBy: SelectedContext['selectedBy'], env: NodeJS.ProcessEnv): SelectedContext {
