@@ -130,6 +130,30 @@ if (requirePostgres(t)) {
       t.match(unknown.err, /No context "nope": .* defines a, b, wrong-env/);
     });
 
+    t.test('every plan and apply prints its context and database first, on stderr', async (t) => {
+      const dir2 = mkdtempSync(join(tmpdir(), 'classctl-header-'));
+      const planFile = join(dir2, 'plan.json');
+      const loadFile = join(dir2, 'load.json');
+      writeFileSync(loadFile, JSON.stringify(LOAD));
+      const saved = await inProcess('--context', 'a', 'reconcile', '--now', NOW, '--out', planFile);
+      t.equal(saved.code, 0, saved.err);
+      const header = /^Context: a · Database: postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/\S+ · env: staging$/;
+      const rows = [
+        { name: 'reconcile --output json (stdout stays the JSON alone)', args: ['reconcile', '--now', NOW, '--output', 'json'], code: 0, json: true },
+        { name: 'apply PLANFILE', args: ['apply', planFile, '--allow-now-skew'], code: 0 },
+        { name: 'load FILE (a plan)', args: ['load', loadFile], code: 0 },
+        { name: 'simulate', args: ['simulate', '--from', NOW, '--to', NOW], code: 0 },
+        { name: 'demo with --context: the context names the database, which holds more than the demo (refused)', args: ['demo'], code: 3 },
+      ];
+      for (const row of rows) {
+        const r = await inProcess('--context', 'a', ...row.args);
+        t.equal(r.code, row.code, `${row.name}: exit ${row.code} (${r.err.split('\n').slice(0, 3).join(' | ')})`);
+        t.match(r.err.split('\n')[0], header, `${row.name}: the first line on stderr`);
+        t.notMatch(r.out + r.err, 's3cret-pw', `${row.name}: no password anywhere`);
+        if (row.json) t.doesNotThrow(() => JSON.parse(r.out), `${row.name}: stdout parses as JSON`);
+      }
+    });
+
     t.test('an invalid contexts file stops every command with exit 2 and the pointer', async (t) => {
       const broken = join(dir, 'broken.yaml');
       writeFileSync(broken, 'contexts:\n  a: { databse: postgres://h/d }\n');
