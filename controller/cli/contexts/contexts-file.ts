@@ -167,6 +167,7 @@ export async function writeCurrentContext(path: string, name: string): Promise<v
   const doc = parseDocument(text);
   doc.set('current-context', name);
   const temp = `${path}.${process.pid}.partial`;
+  // Readable by its owner only: a context may hold a password.
   await writeFile(temp, doc.toString(), { mode: 0o600 });
   await rename(temp, path);
 }
