@@ -56,6 +56,7 @@ function rootCommand(io: CliIo): Command {
     .option('--config-source <source>', 'where config documents come from: files | kubernetes', 'files')
     .option('--namespace <ns>', 'namespace of SchedulingConfig resources (with --config-source kubernetes)')
     .option('--env <name>', 'the environment this command expects the database to be (default: CLASSCTL_ENV)')
+    .option('--context <name>', 'take --database, --env and the config source from this context of the contexts file (default: its current-context)')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', process.env.CLASSCTL_LOG_LEVEL ?? 'info')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
@@ -95,6 +96,10 @@ class DiscardOutput extends Writable {
 export async function buildProgram(io: CliIo, onExit: (code: number) => void, load: 'all' | { only: string | undefined } = 'all'): Promise<Command> {
   const program = rootCommand(io).showHelpAfterError();
   const ctx = createCliContext(io, onExit);
+  // `context` commands read and edit the contexts file themselves: a broken current-context must not lock them out.
+  program.hook('preAction', async (_root, action) => {
+    if (action.parent?.name() !== 'context') await ctx.selectContext(action);
+  });
   for (const entry of commandEntries) {
     if (load === 'all' || load.only === entry.name) {
       (await entry.load()).register(program, ctx);
@@ -192,7 +197,7 @@ export async function runCli(): Promise<void> {
 /** Errors thrown out of a command map onto the exit codes by their code. */
 export function exitCodeFor(err: ClassctlError): number {
   if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE') return ExitCode.REFUSED;
-  if (err.code === 'USAGE' || err.code.startsWith('CONFIG_') || err.code === 'LOAD_INVALID' || err.code === 'NOT_FOUND') {
+  if (err.code === 'USAGE' || err.code.startsWith('CONFIG_') || err.code.startsWith('CONTEXT') || err.code === 'LOAD_INVALID' || err.code === 'NOT_FOUND') {
     return ExitCode.USAGE_OR_INVALID_CONFIG;
   }
   return ExitCode.RUN_FAILED;

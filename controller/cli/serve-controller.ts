@@ -146,7 +146,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
     const port = typeof address === 'object' && address ? address.port : o.port;
     const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
     log.info(
-      { url, port, database: db.describe(), intervalMs: o.intervalMs, configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled' },
+      { url, port, database: db.describe(), ...(o.globals.context ? { context: o.globals.context.name } : {}), intervalMs: o.intervalMs, configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled' },
       'classctl serve listening.',
     );
     loop.start();

@@ -25,7 +25,8 @@ import { CONFIG_DIR, DEMO_FILE, demoDatabase } from '../faults/harness.js';
 import type { GlobalOptions } from '../../controller/cli/context.js';
 
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
-const READ_ONLY_COMMANDS = new Set(['doctor', 'env show', 'explain', 'runs', 'snapshot', 'validate']);
+/** `context use` writes the contexts file only, never a database. */
+const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'runs', 'snapshot', 'validate']);
 /** Non-GET routes that never write. */
 const READ_ONLY_ROUTES = new Set<string>();
 

@@ -8,6 +8,7 @@ import { readSavedPlanFile } from '../../runtime/saved-plan-file.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor } from '../resources.js';
+import { writeRunHeader } from '../run-header.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -28,6 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
         const now = Date.parse(saved.now);
         const output = openPlanOutput({ stdout: ctx.io.stdout, format: opts.output === 'json' ? 'json' : 'text', detail: opts.detail, now, mode: 'apply' });
         try {
+          await writeRunHeader(ctx.io.stderr, g, db);
           const result = await reconcile({
             db,
             config,

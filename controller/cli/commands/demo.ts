@@ -16,6 +16,8 @@ import { openCommandDatabase } from '../../store/with-database.js';
 import { prepareLoad, writeLoad } from '../../store/load.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { EMBEDDED } from '../contexts/contexts-file.js';
+import { writeRunHeader } from '../run-header.js';
 import { EMBEDDED_DATA_DIR, loadConfigSet, parseNow } from '../resources.js';
 
 export const DEMO_FILE = 'examples/demo.yaml';
@@ -37,16 +39,19 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--now <iso>', 'the instant of the run (default: now)')
     .action(
       ctx.action(async (opts: { file: string; now?: string }, cmd: Command) => {
-        const g = ctx.globals(cmd);
-        // Only the explicit flag counts: g.database falls back to DATABASE_URL.
-        const explicitUrl = (cmd.optsWithGlobals() as { database?: string }).database;
+        // A current-context is ambient, like DATABASE_URL: it does not apply. A context named with --context does.
+        const g = ctx.globals(cmd, { ignoreCurrentContext: true });
+        // Only an explicit choice counts: g.database falls back to DATABASE_URL.
+        const contextUrl = g.context?.database === EMBEDDED ? undefined : g.context?.database;
+        const explicitUrl = (cmd.optsWithGlobals() as { database?: string }).database ?? contextUrl;
         const logger = ctx.logger(cmd);
         const now = parseNow(opts.now);
         const config = await loadConfigSet(g);
         // The embedded database migrates itself on open; a named PostgreSQL database must already be migrated.
         const db = await openCommandDatabase(explicitUrl ? { url: explicitUrl } : { dataDir: EMBEDDED_DATA_DIR });
         try {
-          ctx.write(`Database: ${db.describe()}${explicitUrl ? ' (--database)' : ' (embedded)'}\n`);
+          await writeRunHeader(ctx.io.stderr, { ...g, database: explicitUrl }, db);
+          ctx.write(`Database: ${db.describe()}${!explicitUrl ? ' (embedded)' : contextUrl === explicitUrl ? ` (context ${g.context?.name})` : ' (--database)'}\n`);
           if (!explicitUrl && ctx.io.env.DATABASE_URL) {
             ctx.write('DATABASE_URL is ignored by the demo; pass --database URL to run it on an empty PostgreSQL database.\n');
           }

@@ -22,10 +22,12 @@ export interface CommandEntry {
 
 export const commandEntries: CommandEntry[] = [
   { name: 'apply', args: '<planfile>', summary: 'Apply a saved plan exactly (from `reconcile --plan --out FILE`), or refuse it as stale (exit 3).', load: () => import('./apply.js') },
+  { name: 'context', summary: 'Named sets of --database, --env and config source: context use NAME | list | show [NAME].', load: () => import('./context.js') },
   { name: 'demo', summary: 'Load examples/demo.yaml, show the plan and apply it, on the embedded database or an empty one.', load: () => import('./demo.js') },
   { name: 'doctor', summary: 'Check the data invariants; exit 1 listing offending rows.', load: () => import('./doctor.js') },
   { name: 'env', summary: 'The environment this database belongs to (production, staging, …), checked before every apply.', load: () => import('./env.js') },
   { name: 'explain', args: '[seriesId]', summary: 'Show the resolved settings of a series or of --branch [--series], with the document that set each field.', load: () => import('./explain.js') },
+  { name: 'get', summary: "List a branch's sessions as a table in its time zone: get sessions --branch ID [--week W | --from D --to D].", load: () => import('./get.js') },
   { name: 'load', args: '<file>', summary: 'Show (default) or, with --apply, upsert the branches and series of a YAML or JSON file.', load: () => import('./load.js') },
   { name: 'migrate', summary: 'Apply pending schema migrations (forward-only; safe to run from several processes at once).', load: () => import('./migrate.js') },
   { name: 'reconcile', summary: 'Plan (default) or apply one reconcile run at an instant.', load: () => import('./reconcile.js') },

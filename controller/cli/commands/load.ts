@@ -16,6 +16,7 @@ import { prepareLoad, streamLoadPlan, writeLoad, type LoadPlanSink } from '../..
 import { withDatabase } from '../../store/with-database.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeRunHeader } from '../run-header.js';
 
 /** Rows the text plan lists before it only counts; --detail full lists every one. */
 export const LOAD_TEXT_ROWS = 100;
@@ -85,6 +86,7 @@ export function register(program: Command, ctx: CliContext): void {
         const g = ctx.globals(cmd);
         const out = writer(ctx.io.stdout);
         return withDatabase({ url: g.database }, async (db) => {
+          await writeRunHeader(ctx.io.stderr, g, db);
           // An apply passes the guards before anything else, as reconcile --apply does.
           if (opts.apply) await checkApplyGuards(db, { expectedEnv: g.env, allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY, action: `load ${file}` });
           const { problems, rows } = await prepareLoad(db, parsed.doc);

@@ -6,6 +6,7 @@ import { reconcile, type ReconcileResult } from '../../runtime/reconcile.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutFile, loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
+import { writeRunHeader } from '../run-header.js';
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
 import { MAX_RESYNC_PERIOD_MS, parseDurationOption } from '../interval.js';
@@ -39,6 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
         const startedAt = Date.now();
         const output = openPlanOutput({ stdout: ctx.io.stdout, format: opts.output === 'json' ? 'json' : 'text', detail: opts.detail, now, mode: opts.apply ? 'apply' : 'plan', outFile: opts.out });
         try {
+          await writeRunHeader(ctx.io.stderr, g, db);
           let result: ReconcileResult;
           try {
             result = await reconcile({

@@ -10,6 +10,7 @@ import { getSetting } from '../../store/settings.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor, parseNow } from '../resources.js';
+import { writeRunHeader } from '../run-header.js';
 
 /** A month of minutes is 43,200 ticks: more than that is almost certainly a typo in --every. */
 export const MAX_TICKS = 50_000;
@@ -44,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
         const config = await loadConfigSet(g);
         const db = await openDatabaseFor(g);
         try {
+          await writeRunHeader(ctx.io.stderr, g, db);
           if ((await getSetting(db, ENVIRONMENT_SETTING)) === 'production') {
             ctx.io.stderr.write('classctl: Refusing to simulate against a database stamped "production": simulated runs write sessions at invented instants. Use a copy.\n');
             return ExitCode.REFUSED;
