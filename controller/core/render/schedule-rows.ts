@@ -62,11 +62,8 @@ export function scheduleCells(s: ScheduleSession, timezone: string, wide: boolea
   return [...cells, start.offset, s.startsAt.toISOString(), s.endsAt.toISOString(), s.occurrenceKey, s.detached ? 'yes' : 'no', s.id];
 }
 
-export interface ScheduleSessionJson {
-  id: string;
-  seriesId: string;
-  occurrenceKey: string;
-  title: string;
+/** The session's own fields as stored, with its times as a person in the branch reads them. */
+export type ScheduleSessionJson = Omit<ScheduleSession, 'startsAt' | 'endsAt'> & {
   /** Local date and weekday of the start in the branch's zone. */
   date: string;
   day: string;
@@ -77,13 +74,7 @@ export interface ScheduleSessionJson {
   startsAt: string;
   endsAt: string;
   timezone: string;
-  roomId: string | null;
-  instructorId: string | null;
-  status: string;
-  detached: boolean;
-  bookedCount: number;
-  capacity: number | null;
-}
+};
 
 export function scheduleJson(s: ScheduleSession, timezone: string): ScheduleSessionJson {
   const start = local(s.startsAt.getTime(), timezone);
