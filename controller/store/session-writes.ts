@@ -14,7 +14,7 @@
 // values (every session field the plan saw): another run that wrote the row
 // after this plan observed it — a newer plan — is never undone by this older
 // one. Such a row is skipped as 'changed-since-plan'.
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 import type { SessionChange, UpdatableField } from '../core/plan-types.js';
 import type { DesiredSession, SessionStatus } from '../core/types.js';
 import type { Sql } from './database.js';
@@ -231,7 +231,7 @@ async function updateSessions(tx: Sql, part: SessionChange[], now: string, skipp
   return rows.length;
 }
 
-// The ids are made here (random v4 UUIDs, as gen_random_uuid() would make them)
+// The ids are made here (time-ordered: see time-ordered-uuid.ts)
 // so that the statement needs to return only a count: which rows hit an existing
 // (series_id, occurrence_key) is asked afterwards, and only when the count is
 // short. Returning every inserted key to compute the conflicts in the same
@@ -333,7 +333,7 @@ function createParams(part: SessionChange[]): unknown[] {
   });
   const text = (field: (d: DesiredSession) => string | null) => toRepeatedTextArrayLiteral(desired.map(field));
   return [
-    `{${desired.map(() => randomUUID()).join(',')}}`, // uuids need no quoting
+    `{${desired.map(() => timeOrderedUuid()).join(',')}}`, // uuids need no quoting
     text((d) => d.seriesId),
     text((d) => d.branchId),
     text((d) => d.occurrenceKey),
