@@ -15,6 +15,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor, parseNow } from '../resources.js';
 import { writeRunHeader } from '../run-header.js';
+import { branchOption, seriesOption, targetFromOptions, type TargetOptions } from '../target-options.js';
 
 /** A month of minutes is 43,200 ticks: more than that is almost certainly a typo in --every. */
 export const MAX_TICKS = 50_000;
@@ -41,9 +42,11 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--to <iso>', 'last simulated instant (inclusive)')
     .option('--every <duration>', 'ISO 8601 duration between ticks', 'PT1H')
     .option('--allow-mass-removal', 'do not stop at safety.maxRemovalsPerRun')
+    .addOption(branchOption())
+    .addOption(seriesOption())
     .option('--apply', 'write the simulated runs to the database itself instead of a scratch copy (never in production)')
     .action(
-      ctx.action(async (opts: { from: string; to: string; every: string; allowMassRemoval?: boolean; apply?: boolean }, cmd: Command) => {
+      ctx.action(async (opts: { from: string; to: string; every: string; allowMassRemoval?: boolean; apply?: boolean } & TargetOptions, cmd: Command) => {
         const ticks = simulationTicks(parseNow(opts.from), parseNow(opts.to), opts.every);
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
@@ -64,6 +67,7 @@ export function register(program: Command, ctx: CliContext): void {
           // The scratch copy vanishes when it is closed: the guards that keep
           // writes away from a database are for the database itself.
           const guards = scratch ? { expectedEnv: undefined, allowApply: 'true' } : { expectedEnv: g.env, allowApply: ctx.io.env.CLASSCTL_ALLOW_APPLY };
+          const target = targetFromOptions(opts);
           let worst: number = ExitCode.OK;
           for (const tick of ticks) {
             const r = await reconcile({
@@ -76,6 +80,7 @@ export function register(program: Command, ctx: CliContext): void {
               ...guards,
               allowMassRemoval: opts.allowMassRemoval === true,
               onBranch: discardBranches,
+              target,
             });
             const s = r.written; // what this tick wrote, not what it planned
             ctx.write(
