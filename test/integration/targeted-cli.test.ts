@@ -34,6 +34,7 @@ if (requirePostgres(t)) {
     const planFile = join(dir, 'plan.json');
     const plan = await cli('reconcile', '--now', NOW, '--series', 'downtown-yoga-mon', '--out', planFile);
     t.equal(plan.code, 0, plan.err);
+    t.match(plan.out, /^Targeted at series downtown-yoga-mon: nothing else was planned or written\.$/m, 'the plan says what it is limited to');
     const saved = JSON.parse(readFileSync(planFile, 'utf8'));
     t.same(saved.target, { branchIds: [], seriesIds: ['downtown-yoga-mon'] }, 'the plan file records its target');
     t.ok(saved.changes.length > 0 && saved.changes.every((c: { seriesId: string }) => c.seriesId === 'downtown-yoga-mon'), 'and changes of that series only');
