@@ -67,7 +67,7 @@ function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>, lo
 
 export interface OpenPostgresOptions {
   /**
-   * One connection, never closed while idle, whose search_path is only
+   * One connection, never closed while idle or for its age, whose search_path is only
    * `pg_temp`: what the scratch copy's temporary tables need (they live and
    * die with their connection, and a reconnect must find no table at all
    * rather than the real ones).
@@ -84,6 +84,9 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
   const client = postgres(url, {
     max: opts.scratch ? 1 : MAX_CONNECTIONS,
     idle_timeout: opts.scratch ? 0 : IDLE_TIMEOUT_SECONDS,
+    // postgres.js recycles a connection after 30-60 minutes by default; the
+    // scratch copy's would take the copy with it in the middle of a long simulation.
+    ...(opts.scratch ? { max_lifetime: 0 } : {}),
     onnotice: () => {},
     types,
     connection,
