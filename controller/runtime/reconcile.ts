@@ -182,7 +182,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   const runLog = runId ? ctx.logger.child({ runId }) : ctx.logger;
   if (faults.afterSnapshot) await faults.afterSnapshot();
   for (const dead of interrupted) {
-    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (${dead.leaseExpired ? 'its lease expired' : 'its process is gone'}); marked interrupted. This run recomputes everything and finishes what it left.`);
+    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (${dead.leaseExpired ? 'its lease expired' : 'its process is gone'}); marked interrupted. ${target ? 'This targeted run finishes what it left in its target; the next full run does the rest.' : 'This run recomputes everything and finishes what it left.'}`);
   }
   const scoped = scopeSnapshot(target, snapshot);
   runLog.info(
