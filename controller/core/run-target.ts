@@ -57,6 +57,9 @@ export interface ResolvedTarget {
   branches: ReadonlyMap<string, 'all' | ReadonlySet<string>>;
 }
 
+/** Branch ids listed in a NOT_FOUND message; the rest are counted. */
+const LISTED_BRANCHES = 10;
+
 /**
  * Checks every id against the snapshot: an id that names no branch, or no
  * class series, is a NOT_FOUND naming it (a typo must not turn into a run
@@ -73,9 +76,12 @@ export function resolveTarget(target: RunTarget, inputs: { branches: readonly Pi
       ...(unknownBranches.length > 0 ? [`no branch ${unknownBranches.map((id) => `"${id}"`).join(', ')}`] : []),
       ...(unknownSeries.length > 0 ? [`no class series ${unknownSeries.map((id) => `"${id}"`).join(', ')}`] : []),
     ];
+    const known = [...branchIds].sort();
+    const listed = `${known.slice(0, LISTED_BRANCHES).join(', ')}${known.length > LISTED_BRANCHES ? `, and ${known.length - LISTED_BRANCHES} more` : ''}`;
+    const branchesThere = unknownBranches.length > 0 ? ` The branches there are: ${known.length > 0 ? listed : '(none)'}.` : '';
     throw new ClassctlError(
       ErrorCodes.NOT_FOUND,
-      `The database has ${named.join(' and ')} (--branch / --series). Check the ids (\`classctl get sessions\` and \`classctl snapshot\` list them); nothing was planned or written.`,
+      `The database has ${named.join(' and ')} (--branch / --series); nothing was planned or written.${branchesThere} Check the ids (\`classctl snapshot\` lists every branch and series).`,
       { key: unknownBranches[0] ?? unknownSeries[0] },
     );
   }

@@ -30,7 +30,7 @@ for (const c of resolveCases) {
 }
 
 const unknownCases: Array<{ name: string; target: RunTarget; message: RegExp; key: string }> = [
-  { name: 'an unknown branch is NOT_FOUND naming it', target: { branchIds: ['nowhere'], seriesIds: [] }, message: /no branch "nowhere"/, key: 'nowhere' },
+  { name: 'an unknown branch is NOT_FOUND naming it and listing the branches there are', target: { branchIds: ['nowhere'], seriesIds: [] }, message: /no branch "nowhere".*The branches there are: east, hq, west\./, key: 'nowhere' },
   { name: 'an unknown series is NOT_FOUND naming it', target: { branchIds: [], seriesIds: ['zz'] }, message: /no class series "zz"/, key: 'zz' },
   { name: 'a known id does not hide an unknown one', target: { branchIds: ['hq', 'x'], seriesIds: ['a', 'y'] }, message: /no branch "x" and no class series "y"/, key: 'x' },
 ];
