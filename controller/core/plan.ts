@@ -1,6 +1,7 @@
 // The plan of a whole run: every branch's plan plus what blocked scopes.
 import type { Problem } from './errors.js';
 import type { BranchPlan, Change, PlanSummary, PlanWarning } from './plan-types.js';
+import type { RunTarget } from './run-target.js';
 
 export type RunMode = 'plan' | 'apply';
 
@@ -15,6 +16,8 @@ export interface Plan {
   warnings: PlanWarning[];
   /** Versions of the series the plan read, for saved-plan staleness. */
   seriesVersions: Record<string, string>;
+  /** A targeted run's --branch / --series (absent: every branch). */
+  target?: RunTarget;
 }
 
 export function allChanges(plan: Pick<Plan, 'branches'>): Change[] {

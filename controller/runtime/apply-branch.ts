@@ -5,7 +5,7 @@ import { archiveSeries } from '../store/archive.js';
 import { readBranchWrite, recordBranchWrite, type BranchWriteCounts } from '../store/branch-writes.js';
 import type { Database } from '../store/database.js';
 import { CreatesCollided, writeSessionChanges } from '../store/sessions.js';
-import { recordBranchSync } from '../store/sync-state.js';
+import { forgetBranchSync, recordBranchSync } from '../store/sync-state.js';
 import { tryLockBranch } from './branch-lock.js';
 import type { BranchSyncDraft } from './plan-run.js';
 
@@ -138,6 +138,10 @@ function onlyDistinctCreates(changes: SessionChange[]): boolean {
 }
 
 async function recordSync(tx: Parameters<typeof recordBranchSync>[0], draft: BranchSyncDraft, now: number, alsoUnsettled: string[]): Promise<void> {
+  if (draft.forget) {
+    await forgetBranchSync(tx, draft.branchId);
+    return;
+  }
   const unsettled = alsoUnsettled.length === 0 ? draft.unsettled : [...new Set([...draft.unsettled, ...alsoUnsettled])].sort();
   await recordBranchSync(
     tx,

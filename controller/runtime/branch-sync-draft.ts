@@ -6,6 +6,7 @@ import type { Branch, ClassSeries, LocalDate } from '../core/types.js';
 import type { BranchSyncState } from '../store/sync-state.js';
 import type { ObserveContext, ObservedBranch } from './observe-branches.js';
 import type { PlannedBranch } from './plan-observed-branch.js';
+import { isPartialBranch } from '../core/run-target.js';
 
 /** What an apply records for a branch, in its transaction (store/sync-state.ts). */
 export interface BranchSyncDraft {
@@ -19,10 +20,18 @@ export interface BranchSyncDraft {
   basis: BranchSyncState | null;
   /** The plan's double bookings, recorded for the next incremental run. */
   doubleBookings: PlanWarning[];
+  /**
+   * The run planned only some series of the branch (--series): what it
+   * writes is not what the recorded state says, and it knows too little to
+   * record another one, so its writes delete the state instead and the next
+   * run proves the branch in full. A run that writes nothing keeps it.
+   */
+  forget?: boolean;
 }
 
 /** A branch with no change must still record its state: a full proof, or a different set of unsettled series. */
 export function syncNeedsRecord(draft: BranchSyncDraft): boolean {
+  if (draft.forget) return false;
   if (draft.provenInFull || draft.basis === null) return true;
   return draft.unsettled.join('\u0000') !== draft.basis.unsettled.join('\u0000');
 }
@@ -38,6 +47,9 @@ export function syncNeedsRecord(draft: BranchSyncDraft): boolean {
 export function syncDraft(ctx: ObserveContext, branch: Branch, series: ClassSeries[], observation: ObservedBranch, planned: PlannedBranch): BranchSyncDraft | null {
   if (observation.inputsDigest === null) return null;
   const { plan } = planned;
+  if (isPartialBranch(ctx.target, branch.id)) {
+    return { branchId: branch.id, inputsDigest: observation.inputsDigest, unsettled: [], provenInFull: false, basis: ctx.syncStates.get(branch.id) ?? null, doubleBookings: [], forget: true };
+  }
   const unsettled = new Set<string>();
   for (const s of plan.skippedSeries) unsettled.add(s.seriesId);
   for (const k of plan.kept) unsettled.add(k.seriesId);

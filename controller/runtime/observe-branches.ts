@@ -10,6 +10,8 @@ import { readObservedSessions } from '../store/sessions.js';
 import type { BranchSyncState } from '../store/sync-state.js';
 import type { PlanRunInput } from './plan-run.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
+import { isPartialBranch } from '../core/run-target.js';
+import { withinTarget } from './target-scope.js';
 
 /** Branches observed by one statement. */
 const OBSERVE_BATCH = 5;
@@ -95,7 +97,7 @@ async function observeBatch(ctx: ObserveContext, batch: Branch[]): Promise<Map<s
       const observed = await retried(ctx, () => readObservedSessions(ctx.db, id, ctx.now, today));
       result.set(id, { today, observed, digests: null, empty: observed.length === 0, inputsDigest, incremental: null });
     }
-    return result;
+    return withinTarget(ctx.target, result);
   }
   if (read.length === 0) return result;
   const stored = await retried(ctx, () => readBranchObservations(ctx.db, read, ctx.now));
@@ -103,7 +105,7 @@ async function observeBatch(ctx: ObserveContext, batch: Branch[]): Promise<Map<s
     const { digests, started } = stored.get(id)!;
     result.set(id, { today, observed: started, digests, empty: digests.length === 0 && started.length === 0, inputsDigest, incremental: null });
   }
-  return result;
+  return withinTarget(ctx.target, result);
 }
 
 /**
@@ -114,6 +116,7 @@ async function observeBatch(ctx: ObserveContext, batch: Branch[]): Promise<Map<s
 function canTrust(ctx: ObserveContext, branch: Branch, state: BranchSyncState, inputsDigest: string): boolean {
   return (
     ctx.fullResync !== true &&
+    !isPartialBranch(ctx.target, branch.id) &&
     state.inputsDigest === inputsDigest &&
     ctx.now >= state.syncedNow &&
     !resyncDue(branch.id, state.provenAt, ctx.now, ctx.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS)

@@ -11,6 +11,8 @@ import { syncDraft, type BranchSyncDraft } from './branch-sync-draft.js';
 import { observeInBatches, type ObserveContext } from './observe-branches.js';
 import { planObservedBranch } from './plan-observed-branch.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { scopeInputs, type ResolvedTarget } from '../core/run-target.js';
+import { targetSeriesVersions } from './target-scope.js';
 
 export { syncNeedsRecord, type BranchSyncDraft } from './branch-sync-draft.js';
 
@@ -43,6 +45,8 @@ export interface PlanRunInput {
   snapshot: InputSnapshot;
   /** Restrict the run to these branches (saved-plan apply, tests). */
   branchIds?: ReadonlySet<string>;
+  /** A targeted run: only its branches, and in a partial branch only its series (runtime/target-scope.ts). */
+  target?: ResolvedTarget | null;
   /**
    * How observed sessions are read: 'digest' (default) proves unchanged series
    * equal with one digest per series and reads only the others in full;
@@ -116,7 +120,8 @@ export async function observeRun(
     branches: [],
     problems: [...config.problems],
     warnings: [],
-    seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])),
+    seriesVersions: targetSeriesVersions(input.target, snapshot),
+    ...(input.target ? { target: input.target.target } : {}),
   };
   plan.problems.push(
     ...config.unknownTargets(
@@ -127,14 +132,14 @@ export async function observeRun(
   if (config.blocksAll) return { plan, branches: [] };
 
   const seriesByBranch = new Map<string, ClassSeries[]>();
-  for (const s of snapshot.series) {
+  for (const s of scopeInputs(input.target, snapshot).series) {
     const list = seriesByBranch.get(s.branchId);
     if (list) list.push(s);
     else seriesByBranch.set(s.branchId, [s]);
   }
   const branches = [...snapshot.branches]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .filter((b) => !input.branchIds || input.branchIds.has(b.id));
+    .filter((b) => (!input.branchIds || input.branchIds.has(b.id)) && (!input.target || input.target.branches.has(b.id)));
   const syncStates =
     input.observedRead === 'incremental' ? await withRetry(() => readBranchSyncStates(input.db, branches.map((b) => b.id)), input.retry ?? DEFAULT_RETRY, input.onRetry) : new Map();
   const context: ObserveContext = { ...input, allSeriesIds: new Set(snapshot.series.map((s) => s.id)), seriesByBranch, syncStates };

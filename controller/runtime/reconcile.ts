@@ -18,6 +18,8 @@ import { writtenSummary, type WrittenSummary } from './run-summary.js';
 import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
+import { describeTarget, isWholeRun, resolveTarget, savedTarget, type ResolvedTarget, type RunTarget } from '../core/run-target.js';
+import { scopeSnapshot, targetSeriesVersions } from './target-scope.js';
 import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
 
 export interface ReconcileOptions {
@@ -61,6 +63,12 @@ export interface ReconcileOptions {
   fullResync?: boolean;
   /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
   resyncPeriodMs?: number;
+  /**
+   * --branch / --series: the run plans and writes only these (absent or
+   * empty: every branch). An id the database does not have is a NOT_FOUND,
+   * thrown before anything is written or journaled.
+   */
+  target?: RunTarget;
 }
 
 export { HELD_CHANGES_BUDGET };
@@ -88,6 +96,8 @@ export interface ReconcileResult {
   branches: BranchApplyResult[];
   failedBranches: Array<{ branchId: string; error: string }>;
   refusal?: ClassctlError;
+  /** A targeted run's target, as recorded in its journal row. */
+  target?: RunTarget;
 }
 
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult> {
@@ -114,9 +124,12 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
 
   const snapshot = await withRetry(() => snapshotInputs(db), retry, logReadRetry(log, 'Reading the inputs'));
   const savedPlan = opts.savedPlan && ('changes' in opts.savedPlan ? savedPlanInMemory(opts.savedPlan) : opts.savedPlan);
+  // A saved plan is applied to the target it was made for, and to no other.
+  const wanted = savedPlan ? savedTarget(savedPlan.target ?? null, opts.target) : opts.target;
+  const target = isWholeRun(wanted) ? null : resolveTarget(wanted!, snapshot);
   if (savedPlan) {
     try {
-      checkSavedPlanInputs(savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
+      checkSavedPlanInputs(savedPlan, { configDigest: config.digest, seriesVersions: targetSeriesVersions(target, snapshot) });
       checkNothingStarted(savedPlan, clock());
     } catch (err) {
       if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
@@ -136,7 +149,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       : null;
   // From here on the run row exists: it is finished on every way out.
   try {
-    return await planAndApply({ ...opts, savedPlan, clock, retry, faults, startedAt, snapshot, journal });
+    return await planAndApply({ ...opts, savedPlan, clock, retry, faults, startedAt, snapshot, journal, resolvedTarget: target });
   } catch (err) {
     if (journal && !journal.finished) {
       const message = describeDbError(err);
@@ -157,6 +170,7 @@ interface RunContext extends Omit<ReconcileOptions, 'savedPlan'> {
   startedAt: number;
   snapshot: Awaited<ReturnType<typeof snapshotInputs>>;
   journal: RunJournal | null;
+  resolvedTarget: ResolvedTarget | null;
 }
 
 async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
@@ -164,12 +178,17 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   const runId = journal?.runId ?? null;
   const interrupted = journal?.interrupted ?? [];
   const resumedAfter = interrupted.length > 0 ? interrupted[interrupted.length - 1]!.id : null;
+  const target = ctx.resolvedTarget;
   const runLog = runId ? ctx.logger.child({ runId }) : ctx.logger;
   if (faults.afterSnapshot) await faults.afterSnapshot();
   for (const dead of interrupted) {
-    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (${dead.leaseExpired ? 'its lease expired' : 'its process is gone'}); marked interrupted. This run recomputes everything and finishes what it left.`);
+    runLog.warn({ interruptedRunId: dead.id, pid: dead.pid, host: dead.host }, `Run ${dead.id} was interrupted (${dead.leaseExpired ? 'its lease expired' : 'its process is gone'}); marked interrupted. ${target ? 'This targeted run finishes what it left in its target; the next full run does the rest.' : 'This run recomputes everything and finishes what it left.'}`);
   }
-  runLog.info({ now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: snapshot.branches.length, series: snapshot.series.length }, mode === 'apply' ? 'Reconcile run started.' : 'Planning started; nothing will be written.');
+  const scoped = scopeSnapshot(target, snapshot);
+  runLog.info(
+    { now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: scoped.branches.length, series: scoped.series.length, ...(target ? { target: target.target } : {}) },
+    (mode === 'apply' ? 'Reconcile run started' : 'Planning started; nothing will be written') + (target ? `, targeted at ${describeTarget(target.target)}: nothing else is read or written.` : '.'),
+  );
 
   // An apply that needs no complete plan before writing (no saved plan to
   // compare, no resume to report, no fault point after the plan) plans a
@@ -211,7 +230,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   };
   const observed = await observeRun({
     db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
-    observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs,
+    observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs, target,
   });
   const plan = observed.plan;
   plan.branches = tally.branches;
@@ -226,6 +245,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     exitCode: 0,
     branches: [],
     failedBranches: [],
+    ...(target ? { target: target.target } : {}),
   };
   if (savedPlan && staleError === null) {
     const left = await savedPlan.leftover();
@@ -275,7 +295,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
 
   if (mode === 'apply' && runId !== null) {
     const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
-    const ahead = archivesAhead(deferred, snapshot, config, now);
+    const ahead = archivesAhead(deferred, scoped, config, now);
     if (!ctx.allowMassRemoval) {
       try {
         const counted = new Map(observed.branches.map((b) => [b.branchId, held.removals(b.branchId) ?? ahead.get(b.branchId) ?? 0]));
@@ -327,6 +347,7 @@ function journalSummary(r: ReconcileResult): Record<string, unknown> {
     failedBranches: r.failedBranches,
     planned: r.summary,
     ...(r.resume ? { resume: r.resume } : {}),
+    ...(r.target ? { target: r.target } : {}),
   };
 }
 

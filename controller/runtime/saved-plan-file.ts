@@ -105,6 +105,7 @@ async function scanLineLayout(file: string): Promise<SavedPlanFile | null> {
     now: plan.now,
     configDigest: plan.configDigest,
     seriesVersions: plan.seriesVersions,
+    target: plan.target ?? null,
     earliestStart,
     ...changesByBranch(file),
   };

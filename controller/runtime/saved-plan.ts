@@ -12,6 +12,7 @@ import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { describeSchemaErrors } from '../core/config/schema-errors.js';
 import { ClassctlError, ErrorCodes } from '../core/errors.js';
 import { readInstant } from '../core/instant-range.js';
+import type { RunTarget } from '../core/run-target.js';
 import { PLAN_FORMAT_VERSION, type PlanJson, type PlanJsonChange } from '../core/render/plan-json.js';
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
@@ -132,6 +133,8 @@ export function checkNothingStarted(saved: Pick<SavedPlanSource, 'earliestStart'
 export interface SavedPlanSource {
   configDigest: string;
   seriesVersions: Record<string, string>;
+  /** The --branch / --series the plan was made for (null: every branch). */
+  target: RunTarget | null;
   /** The earliest start of a session the plan touches (before or after). */
   earliestStart: { ms: number; seriesId: string; occurrenceKey: string | null } | null;
   /** The saved changes of one branch; asked once per branch, in branch order. */
@@ -164,6 +167,7 @@ export function savedPlanInMemory(plan: PlanJson): SavedPlanSource {
   return {
     configDigest: plan.configDigest,
     seriesVersions: plan.seriesVersions,
+    target: plan.target ?? null,
     earliestStart,
     async changesOf(branchId) {
       const list = byBranch.get(branchId) ?? [];

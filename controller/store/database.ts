@@ -14,6 +14,11 @@ import type { ScriptSql } from './script-sql.js';
 
 export interface Sql {
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Set on a scratch copy and its transactions: advisory lock names are
+   * prefixed with it, so the copy's locks never meet those of real runs.
+   */
+  readonly lockScope?: string;
   /** One statement (extended protocol on both backends); `$1…` parameters. */
   query<R = Record<string, any>>(text: string, params?: unknown[]): Promise<R[]>;
 }
@@ -35,6 +40,12 @@ export interface Database extends Sql {
   listen(channel: string, onNotify: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
   /** 'postgres://host:port/db' (no credentials) or 'embedded:/abs/path'. */
   describe(): string;
+  /**
+   * A copy of every table that lives only as long as the returned database:
+   * what it writes never reaches this one, and its branch locks are its own
+   * (store/scratch-copy.ts). The caller closes it.
+   */
+  openScratchCopy(): Promise<Database>;
 }
 
 /** Where the embedded database lives when neither --database nor DATABASE_URL is given. */

@@ -82,6 +82,10 @@ export async function openPglite(dataDir: string, opts: OpenPgliteOptions = {}):
     describe() {
       return describeEmbedded(location);
     },
+    async openScratchCopy() {
+      const { openPgliteScratchCopy } = await import('./scratch-copy.js');
+      return openPgliteScratchCopy(base, await pg.dumpDataDir('none'));
+    },
     dumpDataDir() {
       return pg.dumpDataDir('none');
     },

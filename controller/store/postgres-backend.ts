@@ -1,4 +1,5 @@
 // PostgreSQL through postgres.js 3.4.
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { DatabaseWithScripts } from './database.js';
 import { describePostgresUrl } from './database-location.js';
@@ -46,9 +47,10 @@ const types = {
 
 type Client = postgres.Sql<Record<string, unknown>>;
 
-function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>): ScriptSql {
+function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>, lockScope: string | undefined): ScriptSql {
   return {
     kind: 'postgres',
+    lockScope,
     async query<R>(text: string, params?: unknown[]): Promise<R[]> {
       // `simple: false`: the extended protocol even without parameters, so a
       // statement behaves as on PGlite (one statement per call).
@@ -63,31 +65,57 @@ function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>): S
   };
 }
 
-export function openPostgres(url: string): DatabaseWithScripts {
+export interface OpenPostgresOptions {
+  /**
+   * One connection, never closed while idle or for its age, whose search_path is only
+   * `pg_temp`: what the scratch copy's temporary tables need (they live and
+   * die with their connection, and a reconnect must find no table at all
+   * rather than the real ones).
+   */
+  scratch?: boolean;
+}
+
+/** The lock names of one scratch copy: its own, shared with no real run and no other copy. */
+const scratchLockScope = () => `scratch:${process.pid}:${randomUUID()}:`;
+
+export function openPostgres(url: string, opts: OpenPostgresOptions = {}): DatabaseWithScripts {
+  const connection: Record<string, string> = { application_name: runnerApplicationName(), TimeZone: 'UTC' };
+  if (opts.scratch) connection.search_path = 'pg_temp';
   const client = postgres(url, {
-    max: MAX_CONNECTIONS,
-    idle_timeout: IDLE_TIMEOUT_SECONDS,
+    max: opts.scratch ? 1 : MAX_CONNECTIONS,
+    idle_timeout: opts.scratch ? 0 : IDLE_TIMEOUT_SECONDS,
+    // postgres.js recycles a connection after 30-60 minutes by default; the
+    // scratch copy's would take the copy with it in the middle of a long simulation.
+    ...(opts.scratch ? { max_lifetime: 0 } : {}),
     onnotice: () => {},
     types,
-    connection: { application_name: runnerApplicationName(), TimeZone: 'UTC' },
+    connection,
   }) as unknown as Client;
-  const base = wrap(client);
+  const lockScope = opts.scratch ? scratchLockScope() : undefined;
+  const base = wrap(client, lockScope);
   return {
     kind: 'postgres',
+    lockScope,
     query: base.query,
     async transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
-      const result = await client.begin((tx) => fn(wrap(tx)));
+      const result = await client.begin((tx) => fn(wrap(tx, lockScope)));
       return result as T;
     },
     async close() {
       await client.end({ timeout: CLOSE_TIMEOUT_SECONDS });
     },
     async listen(channel, onNotify) {
+      // The scratch copy has no notifying triggers, and a listener would need a second connection.
+      if (opts.scratch) return { unlisten: async () => {} };
       const { unlisten } = await client.listen(channel, onNotify);
       return { unlisten };
     },
     describe() {
-      return describePostgresUrl(url);
+      return opts.scratch ? `a scratch copy of ${describePostgresUrl(url)}` : describePostgresUrl(url);
+    },
+    async openScratchCopy() {
+      const { openPostgresScratchCopy } = await import('./scratch-copy.js');
+      return openPostgresScratchCopy(url);
     },
   };
 }

@@ -75,6 +75,11 @@ export async function recordBranchSync(tx: Sql, record: BranchSyncRecord, basisR
   return row?.written === true;
 }
 
+/** In the branch's transaction: forgets its state, so the next run proves it in full. One statement with a literal. */
+export async function forgetBranchSync(tx: Sql, branchId: string): Promise<void> {
+  await tx.query(`DELETE FROM branch_sync_state WHERE branch_id = ${sqlText(branchId)}`);
+}
+
 /** Forgets every branch's state: the next run proves every branch in full. */
 export async function clearBranchSyncStates(sql: Sql): Promise<void> {
   await sql.query(`DELETE FROM branch_sync_state`);

@@ -17,7 +17,7 @@ const cases: ClosedPipeCase[] = [
   {
     name: 'simulate | head -1: the simulation stops quietly after the tick in progress, whose run is journaled',
     reconciled: false,
-    args: (url) => ['simulate', '--database', url, '--config', CONFIG_DIR, '--from', '2026-11-25T00:00:00Z', '--to', '2026-12-05T00:00:00Z', '--every', 'PT6H'],
+    args: (url) => ['simulate', '--apply', '--database', url, '--config', CONFIG_DIR, '--from', '2026-11-25T00:00:00Z', '--to', '2026-12-05T00:00:00Z', '--every', 'PT6H'],
   },
   {
     name: 'snapshot --output json | head -1 (more than a pipe buffer of output): exit 0, no stack',
@@ -47,7 +47,7 @@ if (requirePostgres(t)) {
     t.test(c.name, async (t) => {
       const { url, db } = await demoDatabase(t);
       if (c.reconciled) {
-        const fill = runClassctl(['simulate', '--database', url, '--config', CONFIG_DIR, '--from', '2026-09-01T00:00:00Z', '--to', NOW_ISO, '--every', 'P7D']);
+        const fill = runClassctl(['simulate', '--apply', '--database', url, '--config', CONFIG_DIR, '--from', '2026-09-01T00:00:00Z', '--to', NOW_ISO, '--every', 'P7D']);
         t.equal((await fill.exit).code, 0, 'sessions to print');
       }
       const r = await throughHead(c.args(url));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runClassctlInProcess } from '../helpers/cli.js';
 import { requirePostgres } from '../helpers/db.js';
+import { dumpTables } from '../helpers/table-dump.js';
 import { CONFIG_DIR, demoDatabase } from '../faults/harness.js';
 
 if (requirePostgres(t)) {
@@ -28,7 +29,7 @@ if (requirePostgres(t)) {
     t.equal(again.code, 3, 'applying the same plan twice is refused as stale');
     t.match(again.err, /stale plan/);
 
-    const sim = await cli('simulate', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-21T00:00:00Z', '--every', 'P1D');
+    const sim = await cli('simulate', '--apply', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-21T00:00:00Z', '--every', 'P1D');
     t.equal(sim.code, 0, sim.err);
     const lines = sim.out.trim().split('\n');
     t.equal(lines.length, 21, 'one line per tick');
@@ -54,7 +55,11 @@ if (requirePostgres(t)) {
     t.match(bad.out, /"series_id":"ghost"/);
 
     await cli('env', 'set', 'production');
-    const refused = await cli('simulate', '--from', '2027-03-21T00:00:00Z', '--to', '2027-03-22T00:00:00Z');
-    t.equal(refused.code, 3, 'simulate refuses production');
+    const refused = await cli('simulate', '--apply', '--from', '2027-03-21T00:00:00Z', '--to', '2027-03-22T00:00:00Z');
+    t.equal(refused.code, 3, 'simulate --apply refuses production');
+    const before = await dumpTables(db);
+    const scratch = await cli('simulate', '--from', '2027-03-21T00:00:00Z', '--to', '2027-03-22T00:00:00Z');
+    t.equal(scratch.code, 0, `simulate on a scratch copy is allowed on production (${scratch.err})`);
+    t.same(await dumpTables(db), before, 'and leaves the database byte-identical');
   });
 }

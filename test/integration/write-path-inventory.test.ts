@@ -20,6 +20,7 @@ import type { Database } from '../../controller/store/database.js';
 import { setSetting } from '../../controller/store/settings.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
 import { requirePostgres } from '../helpers/db.js';
+import { dumpTables } from '../helpers/table-dump.js';
 import { baseConfig, silentLogger } from '../helpers/fixtures.js';
 import { CONFIG_DIR, DEMO_FILE, demoDatabase } from '../faults/harness.js';
 import type { GlobalOptions } from '../../controller/cli/context.js';
@@ -27,6 +28,13 @@ import type { GlobalOptions } from '../../controller/cli/context.js';
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
 /** `context use` writes the contexts file only, never a database. */
 const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'runs', 'snapshot', 'validate']);
+/**
+ * Commands whose write rows need a flag: without it they never write, so they
+ * run on production without CLASSCTL_ALLOW_APPLY and leave it byte-identical.
+ */
+const READ_ONLY_WITHOUT_FLAG: Record<string, string[]> = {
+  'simulate (on a scratch copy)': ['simulate', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
+};
 /** Non-GET routes that never write. */
 const READ_ONLY_ROUTES = new Set<string>();
 
@@ -42,7 +50,7 @@ const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
   demo: (c) => ['--database', c.url, 'demo', '--file', DEMO_FILE],
   reconcile: () => ['reconcile', '--apply'],
   apply: (c) => ['apply', c.planFile],
-  simulate: () => ['simulate', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
+  simulate: () => ['simulate', '--apply', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
   'env set': () => ['env', 'set', 'staging'],
   migrate: () => ['migrate'],
 };
@@ -70,22 +78,6 @@ async function nonGetRoutes(db: Database): Promise<string[]> {
   return routes;
 }
 
-/** Every row of every table of the public schema, and every sequence, as text in a stable order. */
-async function dump(db: Database): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  const tables = await db.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
-  for (const { name } of tables) {
-    const rows = await db.query<{ r: string }>(`SELECT to_jsonb(x)::text AS r FROM public."${name}" AS x ORDER BY 1`);
-    out[name] = rows.map((r) => r.r);
-  }
-  const sequences = await db.query<{ name: string }>(`SELECT sequence_name AS name FROM information_schema.sequences WHERE sequence_schema = 'public' ORDER BY 1`);
-  for (const { name } of sequences) {
-    const rows = await db.query<{ r: string }>(`SELECT last_value::text || '/' || is_called::text AS r FROM public."${name}"`);
-    out[`sequence ${name}`] = rows.map((r) => r.r);
-  }
-  return out;
-}
-
 if (requirePostgres(t)) {
   t.test('write-path inventory', async (t) => {
     const { url, db } = await demoDatabase(t);
@@ -99,7 +91,7 @@ if (requirePostgres(t)) {
     writeFileSync(ctx.loadFile, JSON.stringify({ branches: [{ id: 'downtown', name: 'Renamed', timezone: 'America/New_York' }], series: [] }));
     const planned = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, 'reconcile', '--out', ctx.planFile);
     t.equal(planned.code, 0, 'planning is allowed on production');
-    const before = await dump(db);
+    const before = await dumpTables(db);
     t.ok(before.class_sessions!.length > 0 && before.reconcile_runs!.length > 0);
 
     t.test('every registered command and non-GET route is classified', async (t) => {
@@ -108,12 +100,21 @@ if (requirePostgres(t)) {
       for (const route of await nonGetRoutes(db)) t.ok(classified.has(route), `route "${route}" is in the write-path table or the read-only list`);
     });
 
+    for (const [name, args] of Object.entries(READ_ONLY_WITHOUT_FLAG)) {
+      t.test(`${name}: allowed on production without CLASSCTL_ALLOW_APPLY, and writes nothing`, async (t) => {
+        const r = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, ...args);
+        t.equal(r.code, 0, r.err || r.out);
+        t.ok(r.out.trim().split('\n').length > 1, 'it printed its ticks');
+        t.same(await dumpTables(db), before, 'the database is byte-identical');
+      });
+    }
+
     for (const variant of VARIANTS) {
       for (const [name, args] of Object.entries(CLI_WRITE_PATHS)) {
         t.test(`${name}: ${variant.name} is refused (exit 3) and writes nothing`, async (t) => {
           const r = await runClassctlInProcess({ ...variant.env }, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, ...variant.args, ...args(ctx));
           t.equal(r.code, 3, r.err || r.out);
-          t.same(await dump(db), before, 'the database is byte-identical');
+          t.same(await dumpTables(db), before, 'the database is byte-identical');
         });
       }
 
@@ -137,7 +138,7 @@ if (requirePostgres(t)) {
         } finally {
           await controller.shutdown(10_000);
         }
-        t.same(await dump(db), before, 'the database is byte-identical');
+        t.same(await dumpTables(db), before, 'the database is byte-identical');
       });
     }
   });

@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor } from '../resources.js';
 import { writeRunHeader } from '../run-header.js';
+import { branchOption, seriesOption, targetFromOptions, type TargetOptions } from '../target-options.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -18,9 +19,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
     .option('--allow-now-skew', "apply a plan whose now is ahead of the database clock or older than a day (never on a production database)")
     .option('--output <format>', 'text | json', 'text')
+    .addOption(branchOption())
+    .addOption(seriesOption())
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .action(
-      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string; detail: PlanDetail }, cmd: Command) => {
+      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string; detail: PlanDetail } & TargetOptions, cmd: Command) => {
         // Read in bounded memory: checked in one pass, its changes compared branch by branch as the run recomputes them.
         const saved = await readSavedPlanFile(file);
         const g = ctx.globals(cmd);
@@ -43,6 +46,8 @@ export function register(program: Command, ctx: CliContext): void {
             // A plan reviewed for a while stays applicable (checkNothingStarted refuses one that touches a started session).
             nowGuard: { allowSkew: opts.allowNowSkew === true, maxBehindMs: SAVED_PLAN_MAX_AGE_MS },
             onBranch: output.sink,
+            // The plan's own target; --branch / --series, if given, must name it.
+            target: targetFromOptions(opts),
           });
           // A refused saved plan prints nothing: it was reviewed already, the refusal says why it is not applied.
           if (result.refusal) {

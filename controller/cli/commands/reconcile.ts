@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutFile, loadConfigSet, openDatabaseFor, parseNow, reportRunToConfigSource } from '../resources.js';
 import { writeRunHeader } from '../run-header.js';
+import { branchOption, seriesOption, targetFromOptions, type TargetOptions } from '../target-options.js';
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
 import { MAX_RESYNC_PERIOD_MS, parseDurationOption } from '../interval.js';
@@ -21,6 +22,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
+    .addOption(branchOption())
+    .addOption(seriesOption())
     .option('--full-resync', 'prove every branch in full: compare every session, instead of trusting what earlier runs recorded for branches whose inputs did not change')
     .option('--resync-period <duration>', 'how long a branch may go without a full proof (default 24h; up to 720h): 12h, 48h, PT6H')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
@@ -28,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--pushgateway <url>', 'push this run\'s metrics (push-add) to a Prometheus Pushgateway')
     .option('--pushgateway-job <name>', 'job name for --pushgateway', 'classctl-reconcile')
     .action(
-      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; detail: PlanDetail; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string }, cmd: Command) => {
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; detail: PlanDetail; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string } & TargetOptions, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
@@ -57,6 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
               nowGuard: { allowSkew: opts.allowNowSkew === true },
               faults: faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
               onBranch: output.sink,
+              target: targetFromOptions(opts),
             });
           } catch (err) {
             await output.abort();

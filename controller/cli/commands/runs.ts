@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { describeTarget, type RunTarget } from '../../core/run-target.js';
 import { listRuns, type RunRecord } from '../../store/runs.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -26,13 +27,21 @@ export function register(program: Command, ctx: CliContext): void {
     );
 }
 
+/** The target a run's journal summary records (summary.target), if it was a targeted run. */
+function recordedTarget(summary: unknown): RunTarget | null {
+  const t = (summary as { target?: Partial<RunTarget> } | null)?.target;
+  if (!t || !Array.isArray(t.branchIds) || !Array.isArray(t.seriesIds)) return null;
+  return { branchIds: t.branchIds, seriesIds: t.seriesIds };
+}
+
 export function renderRuns(runs: RunRecord[]): string {
   if (runs.length === 0) return 'No runs yet.\n';
   const rows = runs.map((r) => {
     const s = (r.summary ?? {}) as Record<string, number | undefined>;
     const duration = r.finishedAtMs === null ? '-' : `${((r.finishedAtMs - r.startedAtMs) / 1000).toFixed(1)}s`;
     const counts = `+${s.create ?? 0} ~${s.update ?? 0} -${s.delete ?? 0} !${s.cancel ?? 0} x${s.seriesDeleted ?? 0}`;
-    const notes = [r.resumedAfter ? `resumes run ${r.resumedAfter}` : '', r.error ?? ''].filter(Boolean).join('; ');
+    const target = recordedTarget(r.summary);
+    const notes = [target ? `targeted at ${describeTarget(target)}` : '', r.resumedAfter ? `resumes run ${r.resumedAfter}` : '', r.error ?? ''].filter(Boolean).join('; ');
     return [r.id, r.status, r.mode, new Date(r.nowMs).toISOString(), duration, counts, notes];
   });
   const header = ['RUN', 'STATUS', 'MODE', 'NOW', 'DURATION', 'CHANGES', 'NOTES'];

@@ -3,6 +3,7 @@
 import type { Problem } from '../errors.js';
 import { allProblems, summarizePlan, type Plan } from '../plan.js';
 import type { Change, PlanSummary, PlanWarning, SessionView, SkippedByDst, UpdatableField } from '../plan-types.js';
+import type { RunTarget } from '../run-target.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -36,6 +37,8 @@ export interface PlanJson {
   warnings: PlanWarning[];
   configDigest: string;
   seriesVersions: Record<string, string>;
+  /** A targeted plan's --branch / --series: `apply` applies it to that target only. */
+  target?: RunTarget;
   branches: Array<{ branchId: string; timezone: string; today: string; skippedSeries: Array<{ seriesId: string; reason: string }> }>;
 }
 
@@ -88,6 +91,7 @@ export function planJsonTail(plan: Plan, summary: PlanSummary): Omit<PlanJson, '
     ],
     configDigest: plan.configDigest,
     seriesVersions: plan.seriesVersions,
+    ...(plan.target ? { target: plan.target } : {}),
     branches: plan.branches.map((b) => ({ branchId: b.branchId, timezone: b.timezone, today: b.today, skippedSeries: b.skippedSeries })),
   };
 }

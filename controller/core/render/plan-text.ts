@@ -9,6 +9,7 @@ import type { BookedChangeDetails } from '../booked-changes.js';
 import type { PlanWarning, SkippedByDst } from '../plan-types.js';
 import type { PlanJson, PlanJsonChange, PlanJsonSummary } from './plan-json.js';
 import { bookedKinds, bySeriesAndKey, renderBookedKept, renderChange, renderSkippedByDst, type SeriesLine } from './plan-text-lines.js';
+import { describeTarget, type RunTarget } from '../run-target.js';
 
 /** Changes listed one per line before the text plan counts the rest per branch and series. */
 export const DEFAULT_LISTED_CHANGES = 1000;
@@ -45,6 +46,8 @@ export interface PlanTextEnd {
   errors: PlanJson['errors'];
   applied?: boolean;
   written?: AppliedCounts;
+  /** A targeted run's --branch / --series. */
+  target?: RunTarget;
 }
 
 export interface PlanTextRenderer {
@@ -147,6 +150,7 @@ export function createPlanTextRenderer(opts: { limit?: number } = {}): PlanTextR
       } else {
         lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.cancel} to cancel, ${s.seriesDeleted} series to archive.`);
       }
+      if (e.target) lines.push(`Targeted at ${describeTarget(e.target)}: nothing else was planned or written.`);
       if (s.skipped > 0) lines.push(`${s.skipped} series skipped (disabled or invalid; their sessions are left as they are).`);
       if (s.skippedByDst > 0) lines.push(`${s.skippedByDst} occurrence(s) get no session: their start time does not exist that day (DST gap, dst.nonexistentTime: skip; lines marked /).`);
       return lines.join('\n') + '\n';
