@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { MAX_LISTED_RUNS, outputOption, positiveIntegerArg } from '../option-values.js';
 import { listRuns, type RunRecord } from '../../store/runs.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -8,14 +9,13 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('runs')
     .description('Recent reconcile runs from the journal: status, duration, counts, what an interrupted run left.')
-    .option('--limit <n>', 'how many, newest first', '20')
-    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--limit <n>', `how many, newest first (1 to ${MAX_LISTED_RUNS})`).argParser(positiveIntegerArg('--limit', MAX_LISTED_RUNS)).default(20))
+    .addOption(outputOption(['text', 'json']))
     .action(
-      ctx.action(async (opts: { limit: string; output: string }, cmd: Command) => {
-        const limit = Math.max(1, Math.min(1000, Number.parseInt(opts.limit, 10) || 20));
+      ctx.action(async (opts: { limit: number; output: string }, cmd: Command) => {
         const db = await openDatabaseFor(ctx.globals(cmd));
         try {
-          const runs = await listRuns(db, limit);
+          const runs = await listRuns(db, opts.limit);
           if (opts.output === 'json') ctx.write(JSON.stringify(runs, null, 2) + '\n');
           else ctx.write(renderRuns(runs));
           return ExitCode.OK;
