@@ -197,7 +197,7 @@ export async function runCli(): Promise<void> {
 
 /** Errors thrown out of a command map onto the exit codes by their code. */
 export function exitCodeFor(err: ClassctlError): number {
-  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE') return ExitCode.REFUSED;
+  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE' || err.code === 'PLAN_ALREADY_APPLIED') return ExitCode.REFUSED;
   if (err.code === 'USAGE' || err.code.startsWith('CONFIG_') || err.code.startsWith('CONTEXT') || err.code === 'LOAD_INVALID' || err.code === 'NOT_FOUND') {
     return ExitCode.USAGE_OR_INVALID_CONFIG;
   }

@@ -4,6 +4,7 @@ import { ClassctlError } from '../core/errors.js';
 import { allProblems, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Database } from '../store/database.js';
+import { findRunByPlanFingerprint } from '../store/runs.js';
 import type { BranchApplyResult } from './apply-branch.js';
 import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
@@ -18,7 +19,7 @@ import { writtenSummary, type WrittenSummary } from './run-summary.js';
 import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
-import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
+import { checkNotAppliedBefore, checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
 
 export interface ReconcileOptions {
   db: Database;
@@ -115,7 +116,11 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   const snapshot = await withRetry(() => snapshotInputs(db), retry, logReadRetry(log, 'Reading the inputs'));
   const savedPlan = opts.savedPlan && ('changes' in opts.savedPlan ? savedPlanInMemory(opts.savedPlan) : opts.savedPlan);
   if (savedPlan) {
+    const fingerprint = savedPlan.fingerprint;
+    const earlier = fingerprint ? await withRetry(() => findRunByPlanFingerprint(db, fingerprint), retry, logReadRetry(log, 'Reading the runs that applied this plan')) : null;
     try {
+      // Before the staleness check: a plan applied already has changed the sessions it names, so it would read as stale.
+      checkNotAppliedBefore(earlier);
       checkSavedPlanInputs(savedPlan, { configDigest: config.digest, seriesVersions: Object.fromEntries(snapshot.series.map((s) => [s.id, s.version])) });
       checkNothingStarted(savedPlan, clock());
     } catch (err) {
@@ -131,7 +136,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
           retry,
           lease: opts.lease ?? DEFAULT_LEASE,
           clock,
-          start: { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt },
+          start: { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt, planFingerprint: savedPlan?.fingerprint ?? null },
         })
       : null;
   // From here on the run row exists: it is finished on every way out.
