@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger, type Logger } from '../runtime/logger.js';
+import { logLevelFrom } from './option-values.js';
 import { resolveOptions, selectContext, type SelectedContext } from './contexts/select-context.js';
 
 /** Where a command writes: its output on stdout, logs on stderr. Tests pass buffers. */
@@ -63,7 +64,7 @@ export function createCliContext(io: CliIo, onExit: (code: number) => void): Cli
       const resolved = resolveOptions(given, context, io.env);
       return {
         ...resolved,
-        logLevel: String(o.logLevel ?? 'info'),
+        logLevel: logLevelFrom(String(o.logLevel ?? 'info')),
         ...(context ? { context: { name: context.name, file: context.file, selectedBy: context.selectedBy, database: context.database } } : {}),
       };
     },

@@ -1,5 +1,6 @@
-// `serve --interval` and `--shutdown-timeout`: 30s, 5m, 1h, 1500ms, or an ISO
-// 8601 duration of fixed length (PT5M, PT1H30M).
+// Every duration option (`serve --interval`, `--shutdown-timeout`,
+// `--resync-period`, `simulate --every`): 30s, 5m, 1h, 1500ms, or an ISO 8601
+// duration of fixed length (PT5M, PT1H30M, P1D).
 import { Temporal } from '@js-temporal/polyfill';
 import { ClassctlError } from '../core/errors.js';
 
@@ -7,6 +8,8 @@ const SHORT = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** setTimeout cannot wait longer than 2^31-1 ms (24.8 days); a day is already a long interval for a controller. */
 export const MAX_DURATION_MS = 24 * 3_600_000;
+/** `simulate --every`: ticks a month apart are the coarsest a simulation of a schedule is useful with. */
+export const MAX_SIMULATION_STEP_MS = 31 * 24 * 3_600_000;
 /** `--resync-period` of reconcile and serve: a branch may go a month at most without a full proof. */
 export const MAX_RESYNC_PERIOD_MS = 30 * 24 * 3_600_000;
 

@@ -8,6 +8,7 @@ import { createCliContext, type CliIo } from './context.js';
 import { describeDbError, isTransientDbError } from '../runtime/retry.js';
 import { installStrayErrorHandlers } from './stray-errors.js';
 import { limitHeapGrowth } from '../runtime/heap-growth.js';
+import { configSourceOption, logLevelOption } from './option-values.js';
 
 /**
  * Thrown by a write to a stdout whose reader is gone (`classctl snapshot |
@@ -53,11 +54,11 @@ function rootCommand(io: CliIo): Command {
     .description('Generates class sessions from class series into PostgreSQL, under layered scheduling rules.')
     .option('--database <url>', 'PostgreSQL URL (default: DATABASE_URL, else the embedded database in ./.classctl/)')
     .option('--config <dir>', 'directory of SchedulingConfig documents', './config')
-    .option('--config-source <source>', 'where config documents come from: files | kubernetes', 'files')
+    .addOption(configSourceOption())
     .option('--namespace <ns>', 'namespace of SchedulingConfig resources (with --config-source kubernetes)')
     .option('--env <name>', 'the environment this command expects the database to be (default: CLASSCTL_ENV)')
     .option('--context <name>', 'take --database, --env and the config source from this context of the contexts file (default: its current-context)')
-    .option('--log-level <level>', 'trace | debug | info | warn | error | silent', process.env.CLASSCTL_LOG_LEVEL ?? 'info')
+    .addOption(logLevelOption(process.env))
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 }
@@ -196,7 +197,7 @@ export async function runCli(): Promise<void> {
 
 /** Errors thrown out of a command map onto the exit codes by their code. */
 export function exitCodeFor(err: ClassctlError): number {
-  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE') return ExitCode.REFUSED;
+  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE' || err.code === 'PLAN_ALREADY_APPLIED') return ExitCode.REFUSED;
   if (err.code === 'USAGE' || err.code.startsWith('CONFIG_') || err.code.startsWith('CONTEXT') || err.code === 'LOAD_INVALID' || err.code === 'NOT_FOUND') {
     return ExitCode.USAGE_OR_INVALID_CONFIG;
   }

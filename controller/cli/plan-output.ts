@@ -90,7 +90,7 @@ export function openPlanOutput(o: PlanOutputOptions): PlanOutput {
       if (json) await toStdout(json.end(tail, f.extra));
       if (text) {
         const written: AppliedCounts = { ...result.written, failedBranches: result.failedBranches };
-        await toStdout(text.end({ summary: tail.summary, warnings: tail.warnings, errors: tail.errors, applied: f.applied, written, target: tail.target }));
+        await toStdout(text.end({ summary: tail.summary, warnings: tail.warnings, errors: tail.errors, applied: f.applied, written, target: tail.target, runId: result.runId }));
       }
       if (stdoutClosed !== null) throw stdoutClosed;
     },

@@ -4,11 +4,11 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildConfigSet, type ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
-import { readInstant } from '../core/instant-range.js';
 import { loadConfigDocumentsFromDir } from '../sources/files.js';
 import { DEFAULT_EMBEDDED_DATA_DIR, type Database } from '../store/database.js';
 import { openCommandDatabase } from '../store/with-database.js';
 import type { GlobalOptions } from './context.js';
+import { parseInstantOption } from './option-values.js';
 import { allProblems } from '../core/plan.js';
 import type { Logger } from '../runtime/logger.js';
 import type { ReconcileResult } from '../runtime/reconcile.js';
@@ -81,10 +81,7 @@ export async function checkOutFile(file: string): Promise<void> {
   await access(dir, constants.W_OK).catch(() => refuse(`the directory ${dir} is not writable by this user; save the plan elsewhere`));
 }
 
-/** `--now ISO`: an instant with an explicit offset or Z, so a run is never ambiguous, in the years 1900–9999. */
+/** `--now ISO`: an instant with an explicit offset or Z, so a run is never ambiguous, in the years 1900–9999; absent: the clock. */
 export function parseNow(value: string | undefined, clock: () => number = Date.now): number {
-  if (value === undefined) return clock();
-  const instant = readInstant(value);
-  if (!instant.ok) throw new ClassctlError('USAGE', `--now "${value}" ${instant.why}.`, { key: 'now' });
-  return instant.ms;
+  return value === undefined ? clock() : parseInstantOption('--now', value);
 }

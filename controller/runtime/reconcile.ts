@@ -4,6 +4,7 @@ import { ClassctlError } from '../core/errors.js';
 import { allProblems, summarizePlan, type Plan, type RunMode } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Database } from '../store/database.js';
+import { findRunByPlanFingerprint } from '../store/runs.js';
 import type { BranchApplyResult } from './apply-branch.js';
 import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
@@ -20,7 +21,7 @@ import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
 import { describeTarget, isWholeRun, resolveTarget, savedTarget, type ResolvedTarget, type RunTarget } from '../core/run-target.js';
 import { scopeSnapshot, targetSeriesVersions } from './target-scope.js';
-import { checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
+import { checkNotAppliedBefore, checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
 
 export interface ReconcileOptions {
   db: Database;
@@ -128,7 +129,11 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   const wanted = savedPlan ? savedTarget(savedPlan.target ?? null, opts.target) : opts.target;
   const target = isWholeRun(wanted) ? null : resolveTarget(wanted!, snapshot);
   if (savedPlan) {
+    const fingerprint = savedPlan.fingerprint;
+    const earlier = fingerprint ? await withRetry(() => findRunByPlanFingerprint(db, fingerprint), retry, logReadRetry(log, 'Reading the runs that applied this plan')) : null;
     try {
+      // Before the staleness check: a plan applied already has changed the sessions it names, so it would read as stale.
+      checkNotAppliedBefore(earlier);
       checkSavedPlanInputs(savedPlan, { configDigest: config.digest, seriesVersions: targetSeriesVersions(target, snapshot) });
       checkNothingStarted(savedPlan, clock());
     } catch (err) {
@@ -144,7 +149,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
           retry,
           lease: opts.lease ?? DEFAULT_LEASE,
           clock,
-          start: { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt },
+          start: { mode: opts.savedPlan ? 'apply-plan' : mode, nowMs: now, configDigest: config.digest, startedAtMs: startedAt, planFingerprint: savedPlan?.fingerprint ?? null },
         })
       : null;
   // From here on the run row exists: it is finished on every way out.

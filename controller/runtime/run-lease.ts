@@ -42,7 +42,7 @@ export async function openRunJournal(o: {
   retry: RetryPolicy;
   lease: LeasePolicy;
   clock: () => number;
-  start: { mode: string; nowMs: number; configDigest: string; startedAtMs: number };
+  start: { mode: string; nowMs: number; configDigest: string; startedAtMs: number; planFingerprint?: string | null };
 }): Promise<RunJournal> {
   const { db, log, retry, lease, clock } = o;
   const onRetry = (what: string) => (err: unknown, attempt: number, delayMs: number) =>

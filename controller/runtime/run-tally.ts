@@ -5,6 +5,8 @@ import type { Problem } from '../core/errors.js';
 import { allProblems, type Plan } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import type { Logger } from './logger.js';
+import { isDoubleBooking } from '../core/double-booking.js';
+import { describeDoubleBookingGroup, groupDoubleBookings } from '../core/double-booking-groups.js';
 
 export interface RunTally {
   /** The branches counted so far, in branch order: whole or outlines. */
@@ -35,11 +37,19 @@ export function createRunTally(log: Logger, keepChanges: boolean): RunTally {
     else log.warn(fields, p.message);
   };
   const logWarning = (w: Plan['warnings'][number]) => {
-    if (logged.has(w)) return;
+    if (logged.has(w) || isDoubleBooking(w)) return;
     logged.add(w);
     const d = w.details ?? {};
     // The plan's own warnings (double bookings, booked sessions changed, …), with the code the plan JSON carries.
     log.warn({ code: w.code, branchId: w.branchId, seriesId: d.seriesId, occurrenceKey: d.occurrenceKey }, w.message);
+  };
+  // A double booking repeats on every date two series share: one line per resource and pair of series, as in the text plan.
+  const logDoubleBookings = (warnings: readonly Plan['warnings'][number][]) => {
+    const fresh = warnings.filter((w) => isDoubleBooking(w) && !logged.has(w));
+    for (const w of fresh) logged.add(w);
+    for (const g of groupDoubleBookings(fresh)) {
+      log.warn({ code: g.code, branchId: g.branchId, resourceId: g.resourceId, seriesIds: g.seriesIds, dates: g.dates, firstDate: g.firstDate }, describeDoubleBookingGroup(g));
+    }
   };
   return {
     branches,
@@ -51,6 +61,7 @@ export function createRunTally(log: Logger, keepChanges: boolean): RunTally {
       counts.skipped += branch.skippedSeries.length;
       for (const p of branch.problems) logProblem(p);
       for (const w of branch.warnings) logWarning(w);
+      logDoubleBookings(branch.warnings);
       branches.push(keepChanges ? branch : { ...branch, changes: [], kept: [] });
     },
     summary(plan) {
@@ -60,6 +71,7 @@ export function createRunTally(log: Logger, keepChanges: boolean): RunTally {
     logRunProblems(plan) {
       for (const p of plan.problems) logProblem(p);
       for (const w of plan.warnings) logWarning(w);
+      logDoubleBookings(plan.warnings);
     },
   };
 }

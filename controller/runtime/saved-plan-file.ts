@@ -4,6 +4,7 @@
 // changes are read again, branch by branch, while the run compares them with
 // the plan it recomputes. A file in another layout (a plan written by an
 // earlier classctl, pretty-printed whole) is read as one JSON document.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { PlanJsonChange } from '../core/render/plan-json.js';
@@ -22,9 +23,10 @@ export type SavedPlanFile = SavedPlanSource & { now: string };
 export async function readSavedPlanFile(file: string): Promise<SavedPlanFile> {
   try {
     const scanned = await scanLineLayout(file);
-    if (scanned) return scanned;
-    const plan = parseSavedPlan(JSON.parse(await readFile(file, 'utf8')), file);
-    return { ...savedPlanInMemory(plan), now: plan.now };
+    if (scanned) return { ...scanned, fingerprint: await fileSha256(file) };
+    const text = await readFile(file, 'utf8');
+    const plan = parseSavedPlan(JSON.parse(text), file);
+    return { ...savedPlanInMemory(plan), now: plan.now, fingerprint: createHash('sha256').update(text).digest('hex') };
   } catch (err) {
     if (err instanceof ClassctlError) throw err;
     throw new ClassctlError('USAGE', `Cannot read the plan ${file}: ${(err as Error).message}`, { key: file });
@@ -157,6 +159,13 @@ function parseChangeLine(line: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** sha256 of the file's bytes, read in chunks: the fingerprint a run records for the plan it applies. */
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** The file's lines, read as they are asked for. */

@@ -119,6 +119,31 @@ export function checkSameChanges(saved: PlanJsonChange[], recomputed: PlanJsonCh
   if (extra) stale(`the sessions changed since the plan was made: a plan now would also ${extra.action} ${extra.seriesId} ${extra.occurrenceKey ?? ''}`);
 }
 
+/**
+ * A plan file applied once is not applied again: a second `apply` of it is
+ * told which run applied it, not that "the sessions changed" (they changed
+ * because of that run). A run that failed or was interrupted leaves the plan
+ * to the staleness check, which applies it only if nothing of it was written.
+ */
+export function checkNotAppliedBefore(earlier: { id: string; status: string; finishedAtMs: number | null } | null): void {
+  if (earlier === null) return;
+  if (earlier.status === 'succeeded') {
+    const when = earlier.finishedAtMs === null ? '' : ` (finished ${new Date(earlier.finishedAtMs).toISOString()})`;
+    throw new ClassctlError(
+      ErrorCodes.PLAN_ALREADY_APPLIED,
+      `PLAN_ALREADY_APPLIED: this plan was already applied by run ${earlier.id}${when}; nothing was written now. For what is due since, make a new plan with \`classctl reconcile --plan --out FILE\`.`,
+      { key: earlier.id },
+    );
+  }
+  if (earlier.status === 'running') {
+    throw new ClassctlError(
+      ErrorCodes.PLAN_ALREADY_APPLIED,
+      `PLAN_ALREADY_APPLIED: this plan is being applied by run ${earlier.id} right now; nothing was written by this one. \`classctl runs\` shows how it ends.`,
+      { key: earlier.id },
+    );
+  }
+}
+
 /** A plan that would touch a session which has started since is stale: started sessions are history. */
 export function checkNothingStarted(saved: Pick<SavedPlanSource, 'earliestStart'>, wallClockMs: number): void {
   const first = saved.earliestStart;
@@ -131,6 +156,8 @@ export function checkNothingStarted(saved: Pick<SavedPlanSource, 'earliestStart'
  * so a plan of millions of changes is compared without holding it whole.
  */
 export interface SavedPlanSource {
+  /** sha256 of the plan file, recorded on the run that applies it; absent for a plan built in memory. */
+  fingerprint?: string;
   configDigest: string;
   seriesVersions: Record<string, string>;
   /** The --branch / --series the plan was made for (null: every branch). */

@@ -33,18 +33,18 @@ export interface RunRecord {
 
 export async function startRun(
   sql: Sql,
-  r: { mode: string; nowMs: number; configDigest: string; resumedAfter?: string | null; startedAtMs: number; pid?: number; host?: string; leaseMs?: number; token?: string },
+  r: { mode: string; nowMs: number; configDigest: string; resumedAfter?: string | null; startedAtMs: number; pid?: number; host?: string; leaseMs?: number; token?: string; planFingerprint?: string | null },
 ): Promise<string> {
   const me = runnerIdentity();
   // With the same token, a second call returns the row of the first (an
   // insert retried after its acknowledgement was lost).
   const rows = await sql.query<{ id: string }>(
-    `INSERT INTO reconcile_runs (started_at, status, mode, "now", config_digest, resumed_after, pid, host, heartbeat_at, lease_expires_at, token)
+    `INSERT INTO reconcile_runs (started_at, status, mode, "now", config_digest, resumed_after, pid, host, heartbeat_at, lease_expires_at, token, plan_fingerprint)
      VALUES ($1::timestamptz, 'running', $2, $3::timestamptz, $4, $5::bigint, $6::int, $7, clock_timestamp(),
-             clock_timestamp() + $8::int * interval '1 millisecond', $9::uuid)
+             clock_timestamp() + $8::int * interval '1 millisecond', $9::uuid, $10)
      ON CONFLICT (token) DO UPDATE SET token = EXCLUDED.token
      RETURNING id::text AS id`,
-    [isoFromMs(r.startedAtMs), r.mode, isoFromMs(r.nowMs), r.configDigest, r.resumedAfter ?? null, r.pid ?? me.pid, r.host ?? me.host, r.leaseMs ?? DEFAULT_LEASE_MS, r.token ?? randomUUID()],
+    [isoFromMs(r.startedAtMs), r.mode, isoFromMs(r.nowMs), r.configDigest, r.resumedAfter ?? null, r.pid ?? me.pid, r.host ?? me.host, r.leaseMs ?? DEFAULT_LEASE_MS, r.token ?? randomUUID(), r.planFingerprint ?? null],
   );
   return rows[0]!.id;
 }
@@ -129,6 +129,15 @@ function runFromRow(r: RunRow): RunRecord {
 const RUN_COLUMNS = `id::text AS id, status, mode, "now", started_at, finished_at, heartbeat_at,
                      lease_expires_at, COALESCE(lease_expires_at < clock_timestamp(), false) AS lease_expired,
                      config_digest, summary, error, resumed_after::text AS resumed_after, pid, host`;
+
+/** The latest run that applied the saved plan with this fingerprint (any status), or null. */
+export async function findRunByPlanFingerprint(sql: Sql, fingerprint: string): Promise<RunRecord | null> {
+  const rows = await sql.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM reconcile_runs WHERE plan_fingerprint = $1 ORDER BY reconcile_runs.id DESC LIMIT 1`,
+    [fingerprint],
+  );
+  return rows[0] ? runFromRow(rows[0]) : null;
+}
 
 /** The latest runs, newest first. */
 export async function listRuns(sql: Sql, limit: number): Promise<RunRecord[]> {

@@ -111,7 +111,8 @@ t.test('explain', async (t) => {
   t.test('an invalid scope: exit 2 with its problems', async (t) => {
     const dir = t.testdir({ 'branch-london-soho.yaml': BROKEN_BRANCH });
     const { cpSync } = await import('node:fs');
-    cpSync(join('config', 'base.yaml'), join(dir, 'base.yaml'));
+    // downtown has a document: an id no document names is looked up in the database.
+    for (const f of ['base.yaml', 'branch-downtown.yaml']) cpSync(join('config', f), join(dir, f));
     const soho = await run('explain', '--config', dir, '--branch', 'london-soho', '--output', 'json');
     t.equal(soho.code, 2);
     const json = JSON.parse(soho.out);

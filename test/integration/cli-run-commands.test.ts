@@ -26,8 +26,10 @@ if (requirePostgres(t)) {
     t.equal(applied.code, 0, applied.err);
     t.equal((await db.query(`SELECT count(*)::int AS n FROM class_sessions`))[0]!.n, saved.summary.create);
     const again = await cli('apply', planFile, '--allow-now-skew');
-    t.equal(again.code, 3, 'applying the same plan twice is refused as stale');
-    t.match(again.err, /stale plan/);
+    t.equal(again.code, 3, 'applying the same plan twice is refused');
+    const firstRun = (await db.query<{ id: string }>(`SELECT id::text AS id FROM reconcile_runs WHERE mode = 'apply-plan' ORDER BY id`))[0]!.id;
+    t.match(again.err, `classctl: PLAN_ALREADY_APPLIED: this plan was already applied by run ${firstRun} (finished `, 'naming the run that applied it, not "stale"');
+    t.equal((await db.query(`SELECT count(*)::int AS n FROM reconcile_runs WHERE mode = 'apply-plan'`))[0]!.n, 1, 'the refusal starts no run');
 
     const sim = await cli('simulate', '--apply', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-21T00:00:00Z', '--every', 'P1D');
     t.equal(sim.code, 0, sim.err);
@@ -41,8 +43,9 @@ if (requirePostgres(t)) {
     t.same(boot, [{ k: '2027-03-13', s: '14:00' }, { k: '2027-03-20', s: '13:00' }], 'same wall clock before and after the change: 09:00 EST, then 09:00 EDT');
 
     const runs = await cli('runs', '--limit', '3', '--output', 'json');
-    const journal = JSON.parse(runs.out) as Array<{ id: string; status: string; mode: string }>;
+    const journal = JSON.parse(runs.out) as Array<{ id: string; status: string; mode: string; now: string; startedAt: string; finishedAt: string }>;
     t.equal(journal.length, 3);
+    t.match(journal[0], { now: '2027-03-21T00:00:00.000Z', startedAt: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, finishedAt: /Z$/ }, 'times are ISO strings, as GET /api/runs gives them');
     t.ok(Number(journal[0]!.id) > Number(journal[1]!.id), 'newest first, by number');
 
     const ok = await cli('doctor', '--now', '2027-03-21T00:00:00Z');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { outputOption } from '../option-values.js';
 import { DEFAULT_LISTED_CHANGES } from '../../core/render/plan-text.js';
 import { openPlanOutput, type PlanDetail } from '../plan-output.js';
 import { SAVED_PLAN_MAX_AGE_MS } from '../../runtime/guards.js';
@@ -18,7 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<planfile>', 'the saved plan JSON')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
     .option('--allow-now-skew', "apply a plan whose now is ahead of the database clock or older than a day (never on a production database)")
-    .option('--output <format>', 'text | json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .addOption(branchOption())
     .addOption(seriesOption())
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { ClassctlError } from '../../core/errors.js';
 import { planToJson } from '../../core/render/plan-json.js';
 import { renderPlanText } from '../../core/render/plan-text.js';
+import { renderAppliedCounts } from '../../core/render/applied-counts.js';
 import { checkApplyGuards } from '../../runtime/guards.js';
 import { reconcile } from '../../runtime/reconcile.js';
 import type { Database } from '../../store/database.js';
@@ -82,8 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
             ctx.io.stderr.write(`classctl: ${applied.refusal.message}\n`);
             return ExitCode.REFUSED;
           }
-          const s = applied.written;
-          ctx.write(`\nApplied (run ${applied.runId}): ${s.create} created, ${s.update} updated, ${s.delete} deleted, ${s.cancel} cancelled, ${s.seriesDeleted} series archived.\n`);
+          ctx.write(`\n${renderAppliedCounts(applied.runId, applied.written)}\n`);
           ctx.write('Run `npm start` again: it prints "No changes." — every run recomputes the same desired state.\n');
           return applied.exitCode;
         } finally {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { outputOption } from '../option-values.js';
 import { checkInvariants } from '../../store/invariants.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -9,7 +10,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('doctor')
     .description('Check the data invariants (no orphan sessions, no duplicate occurrences, no scheduled future session outside its series\' dates); exit 1 listing offending rows.')
     .option('--now <iso>', 'the instant "future" is measured from (default: now)')
-    .option('--output <format>', 'text | json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .action(
       ctx.action(async (opts: { now?: string; output: string }, cmd: Command) => {
         const db = await openDatabaseFor(ctx.globals(cmd));

@@ -1,7 +1,8 @@
 // `classctl get sessions --branch ID [--week W | --from D --to D] …`: the
 // generated schedule as a table in the branch's time zone, like `kubectl get`.
 // Read-only; rows are streamed a batch at a time from one read-only snapshot.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { outputOption } from '../option-values.js';
 import { ClassctlError, ErrorCodes } from '../../core/errors.js';
 import { isValidTimeZone } from '../../core/generation/series-validation.js';
 import { parseLocalDate } from '../../core/generation/local-date.js';
@@ -62,7 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--to <date>', 'last local date, inclusive, YYYY-MM-DD (with --from)')
     .option('--room <id>', 'only sessions in this room')
     .option('--instructor <id>', 'only sessions of this instructor')
-    .addOption(new Option('-o, --output <format>', 'table | wide (adds the offset, UTC instants, occurrence key, id) | json').choices(['table', 'wide', 'json']).default('table'))
+    .addOption(outputOption(['table', 'wide', 'json'], { flags: '-o, --output <format>', about: 'wide adds the offset, UTC instants, occurrence key, id' }))
     .option('--now <iso>', 'the instant whose week is the default (default: now)')
     .action(
       ctx.action(async (o: GetSessionsOptions, cmd: Command) => {

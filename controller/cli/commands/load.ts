@@ -5,6 +5,7 @@
 // row is invalid (exit 2): every row is validated before the first write.
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { outputOption } from '../option-values.js';
 import { ClassctlError, type Problem } from '../../core/errors.js';
 import { LoadJsonTable, loadJsonHead, loadJsonTail } from '../../core/load/load-plan-json.js';
 import { isEmptyLoadCounts, renderAddedRow, renderChangedRow, renderLoadCounts, type LoadTable, type RowChange } from '../../core/load/load-plan.js';
@@ -66,7 +67,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--plan', 'show what would be added and changed (default)')
     .option('--apply', 'write it (guarded like reconcile --apply)')
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${LOAD_TEXT_ROWS} added or changed rows and counts the rest; full lists every row`).choices(['limited', 'full']).default('limited'))
-    .addOption(new Option('--output <format>', 'text | json (json lists every row)').choices(['text', 'json']).default('text'))
+    .addOption(outputOption(['text', 'json'], { about: 'json lists every row' }))
     .action(
       ctx.action(async (file: string, opts: { plan?: boolean; apply?: boolean; detail: 'limited' | 'full'; output: 'text' | 'json' }, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { outputOption } from '../option-values.js';
 import { ClassctlError } from '../../core/errors.js';
 import { DEFAULT_LISTED_CHANGES } from '../../core/render/plan-text.js';
 import { openPlanOutput, type PlanDetail } from '../plan-output.js';
@@ -19,7 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--plan', 'show the changes only (default)')
     .option('--apply', 'write the changes')
     .option('--now <iso>', 'the instant of the run (default: now), e.g. 2026-11-25T09:00:00Z')
-    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .addOption(outputOption(['text', 'json']))
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .option('--out <file>', 'also save the plan as JSON, for `classctl apply FILE`')
     .addOption(branchOption())

@@ -3,7 +3,6 @@
 // The ticks write to a scratch copy of the database, which is dropped at the
 // end: the database itself is left exactly as it was. With --apply they
 // write to the database itself, behind the same guards as any apply.
-import { Temporal } from '@js-temporal/polyfill';
 import type { Command } from 'commander';
 import { ClassctlError } from '../../core/errors.js';
 import { ENVIRONMENT_SETTING } from '../../runtime/guards.js';
@@ -13,7 +12,9 @@ import type { Database } from '../../store/database.js';
 import { getSetting } from '../../store/settings.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadConfigSet, openDatabaseFor, parseNow } from '../resources.js';
+import { loadConfigSet, openDatabaseFor } from '../resources.js';
+import { MAX_SIMULATION_STEP_MS, parseDurationOption } from '../interval.js';
+import { parseInstantOption } from '../option-values.js';
 import { writeRunHeader } from '../run-header.js';
 import { branchOption, seriesOption, targetFromOptions, type TargetOptions } from '../target-options.js';
 
@@ -21,13 +22,7 @@ import { branchOption, seriesOption, targetFromOptions, type TargetOptions } fro
 export const MAX_TICKS = 50_000;
 
 export function simulationTicks(fromMs: number, toMs: number, every: string): number[] {
-  let step: number;
-  try {
-    step = Temporal.Duration.from(every).total({ unit: 'milliseconds' });
-  } catch {
-    throw new ClassctlError('USAGE', `--every "${every}" is not an ISO 8601 duration with fixed length, e.g. PT1H or PT15M.`, { key: 'every' });
-  }
-  if (!(step > 0)) throw new ClassctlError('USAGE', `--every must be positive, got "${every}".`, { key: 'every' });
+  const step = parseDurationOption('--every', every, MAX_SIMULATION_STEP_MS);
   if (toMs < fromMs) throw new ClassctlError('USAGE', '--to is before --from.', { key: 'to' });
   const count = Math.floor((toMs - fromMs) / step) + 1;
   if (count > MAX_TICKS) throw new ClassctlError('USAGE', `That is ${count} ticks; at most ${MAX_TICKS}. Use a longer --every.`, { key: 'every' });
@@ -40,14 +35,14 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Run at each simulated tick from --from to --to on a scratch copy of the database, one line per tick; the database is left as it was.')
     .requiredOption('--from <iso>', 'first simulated instant, e.g. 2027-03-01T00:00:00Z')
     .requiredOption('--to <iso>', 'last simulated instant (inclusive)')
-    .option('--every <duration>', 'ISO 8601 duration between ticks', 'PT1H')
+    .option('--every <duration>', 'time between ticks: 15m, 1h, 24h, or ISO 8601 like PT1H or P1D (up to 744h)', '1h')
     .option('--allow-mass-removal', 'do not stop at safety.maxRemovalsPerRun')
     .addOption(branchOption())
     .addOption(seriesOption())
     .option('--apply', 'write the simulated runs to the database itself instead of a scratch copy (never in production)')
     .action(
       ctx.action(async (opts: { from: string; to: string; every: string; allowMassRemoval?: boolean; apply?: boolean } & TargetOptions, cmd: Command) => {
-        const ticks = simulationTicks(parseNow(opts.from), parseNow(opts.to), opts.every);
+        const ticks = simulationTicks(parseInstantOption('--from', opts.from), parseInstantOption('--to', opts.to), opts.every);
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
         const config = await loadConfigSet(g);

@@ -2,6 +2,7 @@
 // JSON is the documented snapshot shape (diff two of them to see what a run changed); text is
 // the same content as readable tables.
 import type { Command } from 'commander';
+import { outputOption } from '../option-values.js';
 import { takeSnapshot, type Snapshot } from '../../store/snapshot.js';
 import { withDatabase } from '../../store/with-database.js';
 import type { CliContext } from '../context.js';
@@ -58,7 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('snapshot')
     .description('Print branches, series, sessions and archived series, stably sorted (json for diffs).')
-    .option('--output <format>', 'text | json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .action(
       ctx.action(async (opts: { output: string }, cmd: Command) => {
         if (opts.output !== 'text' && opts.output !== 'json') {

@@ -1,6 +1,7 @@
 // `classctl validate`: checks every config document, lists every problem, and
 // exits 2 when any is an error (warnings do not fail).
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { outputOption } from '../option-values.js';
 import type { ConfigSet } from '../../core/config/config-set.js';
 import { renderValidation, type OutputFormat } from '../../core/config/render-validation.js';
 import type { CliContext } from '../context.js';
@@ -16,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('validate')
     .description('Check the SchedulingConfig documents (--config DIR): every error with file, document, JSON pointer and what to fix. Exit 0 valid, 2 invalid.')
-    .addOption(new Option('--output <format>', 'text | json').choices(['text', 'json']).default('text'))
+    .addOption(outputOption(['text', 'json']))
     .action(
       ctx.action(async (opts: { output: OutputFormat }, cmd: Command) => {
         const config = await loadConfigSet(ctx.globals(cmd));

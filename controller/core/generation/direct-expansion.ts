@@ -6,7 +6,7 @@
 // tens of µs per window even walked by month, which was the largest part of
 // generating a branch in a new process (a CronJob run); this costs one loop
 // over the window's days. Every other rule still goes to rrule.js.
-// test/core/generation/direct-expansion.test.ts holds both to the same dates
+// test/core/generation/recurrence.test.ts holds both to the same dates
 // over thousands of random rules, windows and start dates.
 import type { RecurrenceRule } from './rrule-parse.js';
 import { localDateOfEpochDay, weekdayOfEpochDay } from './local-date.js';

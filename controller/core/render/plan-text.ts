@@ -8,6 +8,9 @@
 import type { BookedChangeDetails } from '../booked-changes.js';
 import type { PlanWarning, SkippedByDst } from '../plan-types.js';
 import type { PlanJson, PlanJsonChange, PlanJsonSummary } from './plan-json.js';
+import { renderAppliedCounts } from './applied-counts.js';
+import { isDoubleBooking } from '../double-booking.js';
+import { describeDoubleBookingGroup, groupDoubleBookings } from '../double-booking-groups.js';
 import { bookedKinds, bySeriesAndKey, renderBookedKept, renderChange, renderSkippedByDst, type SeriesLine } from './plan-text-lines.js';
 import { describeTarget, type RunTarget } from '../run-target.js';
 
@@ -48,6 +51,8 @@ export interface PlanTextEnd {
   written?: AppliedCounts;
   /** A targeted run's --branch / --series. */
   target?: RunTarget;
+  /** The run that wrote `written`, named in the Applied line. */
+  runId?: string | null;
 }
 
 export interface PlanTextRenderer {
@@ -125,7 +130,17 @@ export function createPlanTextRenderer(opts: { limit?: number } = {}): PlanTextR
       const lines: string[] = [];
       if (countingStarted) lines.push('');
       const bookedWarnings = e.warnings.filter((w) => w.code === 'BOOKED_SESSION_CHANGED');
-      for (const w of e.warnings) if (w.code !== 'BOOKED_SESSION_CHANGED') lines.push(`Warning [${w.code}]: ${w.message}`);
+      // Double bookings repeat on every date two series share: one line per resource and pair of series, where the first of them stood.
+      let doubleBookingsListed = false;
+      for (const w of e.warnings) {
+        if (w.code === 'BOOKED_SESSION_CHANGED') continue;
+        if (!isDoubleBooking(w)) {
+          lines.push(`Warning [${w.code}]: ${w.message}`);
+        } else if (!doubleBookingsListed) {
+          doubleBookingsListed = true;
+          for (const g of groupDoubleBookings(e.warnings)) lines.push(`Warning [${g.code}]: ${describeDoubleBookingGroup(g)}`);
+        }
+      }
       if (bookedWarnings.length > 0) {
         const kept = bookedWarnings.filter((w) => (w.details as unknown as BookedChangeDetails).outcome === 'kept').length;
         lines.push(
@@ -143,7 +158,7 @@ export function createPlanTextRenderer(opts: { limit?: number } = {}): PlanTextR
         lines.push('No changes.');
       } else if (e.applied && e.written) {
         const w = e.written;
-        lines.push(`Applied: ${w.create} created, ${w.update} updated, ${w.delete} deleted, ${w.cancel} cancelled, ${w.seriesDeleted} series archived.`);
+        lines.push(renderAppliedCounts(e.runId, w));
         if (w.conflicts > 0) lines.push(`${w.conflicts} planned changes not written: another run or the host application changed those rows after the plan; the next run plans them again.`);
         for (const b of w.lockedBranches) lines.push(`Branch ${b} skipped: another run or replica holds its lock; nothing of it was written by this run.`);
         for (const f of w.failedBranches) lines.push(`Branch ${f.branchId} failed: ${f.error}; nothing of it was written, the next run retries it.`);

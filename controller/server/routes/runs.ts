@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Sql } from '../../store/database.js';
-import { listRuns, type RunRecord } from '../../store/runs.js';
+import { listRuns } from '../../store/runs.js';
+import { runToJson } from '../../core/render/runs.js';
 
 /** Enough for a dashboard of the last day at a 5-minute interval, small enough to stay cheap. */
 export const MAX_RUNS_LIMIT = 500;
@@ -17,24 +18,4 @@ export function registerRunsRoute(app: FastifyInstance, deps: { db: Sql }): void
     const runs = await listRuns(deps.db, request.query.limit);
     return { runs: runs.map(runToJson) };
   });
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function runToJson(r: RunRecord) {
-  return {
-    id: r.id,
-    status: r.status,
-    mode: r.mode,
-    now: iso(r.nowMs),
-    startedAt: iso(r.startedAtMs),
-    finishedAt: iso(r.finishedAtMs),
-    heartbeatAt: iso(r.heartbeatAtMs),
-    configDigest: r.configDigest,
-    summary: r.summary,
-    error: r.error,
-    resumedAfter: r.resumedAfter,
-    pid: r.pid,
-    host: r.host,
-  };
 }
