@@ -1,7 +1,10 @@
 // An ended series is copied into class_series_archive and
 // deleted, in the caller's (the branch's) transaction; its sessions stay.
+// The same statement appends its 'archive' history event (the series row as `before`).
 import type { SeriesArchiveChange } from '../core/plan-types.js';
 import type { Sql } from './database.js';
+import { changeReason } from '../core/change-reasons.js';
+import { EVENT_COLUMNS } from './session-event-sql.js';
 import { SERIES_JSONB } from './series-sql.js';
 
 /**
@@ -20,17 +23,22 @@ export async function archiveSeries(
   if (changes.length === 0) return { archived: [], skipped: [] };
   const rows = await tx.query<{ id: string }>(
     `WITH wanted AS (
-       SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(id, version)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $4::text[]) AS w(id, version, reason)
      ), gone AS (
        DELETE FROM class_series AS s USING wanted AS w
         WHERE s.id = w.id AND s.version = w.version
-       RETURNING s.id, ${SERIES_JSONB} AS row
+       RETURNING s.id, s.branch_id, w.reason, ${SERIES_JSONB} AS row
+     ), archived AS (
+       INSERT INTO class_series_archive (id, "row", deleted_at, run_id)
+       SELECT id, row, now(), $3::bigint FROM gone
+       ON CONFLICT (id) DO UPDATE SET "row" = EXCLUDED."row", deleted_at = EXCLUDED.deleted_at, run_id = EXCLUDED.run_id
+       RETURNING id
+     ), logged AS (
+       INSERT INTO session_events (${EVENT_COLUMNS})
+       SELECT $3::bigint, g.branch_id, g.id, NULL, NULL, 'archive', NULL, g.reason, g.row, NULL FROM gone AS g
      )
-     INSERT INTO class_series_archive (id, "row", deleted_at, run_id)
-     SELECT id, row, now(), $3::bigint FROM gone
-     ON CONFLICT (id) DO UPDATE SET "row" = EXCLUDED."row", deleted_at = EXCLUDED.deleted_at, run_id = EXCLUDED.run_id
-     RETURNING id`,
-    [changes.map((c) => c.seriesId), changes.map((c) => c.version), runId],
+     SELECT id FROM archived`,
+    [changes.map((c) => c.seriesId), changes.map((c) => c.version), runId, changes.map(changeReason)],
   );
   const archived = new Set(rows.map((r) => r.id));
   return {
