@@ -45,7 +45,10 @@ const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
   simulate: () => ['simulate', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
   'env set': () => ['env', 'set', 'staging'],
   migrate: () => ['migrate'],
+  unarchive: () => ['unarchive', ARCHIVED_SERIES],
 };
+/** An archived series unarchive would bring back. */
+const ARCHIVED_SERIES = 'inventory-archived';
 /** Write paths that are not one-shot CLI commands: the server's runs and its API. */
 const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile']);
 
@@ -93,6 +96,12 @@ if (requirePostgres(t)) {
     const now = await databaseClock(db);
     const first = await reconcile({ db, config: baseConfig(), logger: silentLogger(), now, clock: () => now, mode: 'apply' });
     t.equal(first.exitCode, 0);
+    await db.query(
+      `INSERT INTO class_series_archive (id, "row", deleted_at)
+       SELECT $1, jsonb_build_object('id', $1::text, 'branchId', branch_id, 'title', title, 'rrule', rrule, 'startDate', start_date::text, 'startTime', to_char(start_time, 'HH24:MI'), 'exdates', '[]'::jsonb, 'version', '1'), now()
+         FROM class_series ORDER BY id LIMIT 1`,
+      [ARCHIVED_SERIES],
+    );
     await setSetting(db, 'environment', 'production');
     const dir = mkdtempSync(join(tmpdir(), 'classctl-inventory-'));
     const ctx: Ctx = { url, planFile: join(dir, 'plan.json'), loadFile: join(dir, 'load.json') };

@@ -36,5 +36,6 @@ export const commandEntries: CommandEntry[] = [
   { name: 'serve', summary: 'Controller mode: reconcile at start, every --interval and on change; serve health, metrics and the API.', load: () => import('./serve.js') },
   { name: 'simulate', summary: 'Apply a run at each simulated tick from --from to --to, one line per tick (never in production).', load: () => import('./simulate.js') },
   { name: 'snapshot', summary: 'Print branches, series, sessions and archived series, stably sorted (json for diffs).', load: () => import('./snapshot.js') },
+  { name: 'unarchive', args: '<seriesId>', summary: 'Bring an archived series back (its sessions untouched), guarded like every write.', load: () => import('./unarchive.js') },
   { name: 'validate', summary: 'Check the SchedulingConfig documents (--config DIR); exit 0 valid, 2 invalid.', load: () => import('./validate.js') },
 ];
