@@ -81,6 +81,8 @@ export interface ResolvedSettings {
   removal: { unbooked: UnbookedRemoval; booked: BookedRemoval; bookedChanges: BookedChangePolicy };
   cleanup: { deleteSeriesAfterDays: number };
   safety: { maxRemovalsPerRun: number };
+  /** Recorded changes older than this are pruned at the end of each applied run (branch or base only). */
+  history: { retainDays: number };
 }
 
 export type ConfigScope =

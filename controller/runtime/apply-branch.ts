@@ -83,7 +83,7 @@ async function writeBranch(
       // before the database answers, so the records go out with the insert,
       // pipelined — a day roll's branch is then BEGIN, lock, one batch, COMMIT.
       result.created = sessionChanges.length;
-      const sent = await Promise.allSettled([writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates }), ...sendRecords(tx, branchId, result, opts)]);
+      const sent = await Promise.allSettled([writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates, runId: opts.runId }), ...sendRecords(tx, branchId, result, opts)]);
       // The write's own error first: the records fail only because it aborted the transaction.
       for (const s of sent) if (s.status === 'rejected') throw s.reason;
       const written = (sent[0] as PromiseFulfilledResult<{ created: number }>).value.created;
@@ -92,7 +92,7 @@ async function writeBranch(
       return result;
     }
     if (sessionChanges.length > 0) {
-      const w = await writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates });
+      const w = await writeSessionChanges(tx, sessionChanges, opts.now, { fastCreates, runId: opts.runId });
       result.created = w.created;
       result.updated = w.updated;
       result.deleted = w.deleted;

@@ -10,6 +10,7 @@ import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
 import { archivesAhead, removalCounts } from './removal-guard.js';
 import { createHeldPlans, HELD_CHANGES_BUDGET } from './held-plans.js';
+import { pruneHistory } from './history-retention.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
@@ -99,6 +100,8 @@ export interface ReconcileResult {
   refusal?: ClassctlError;
   /** A targeted run's target, as recorded in its journal row. */
   target?: RunTarget;
+  /** Recorded changes past history.retainDays deleted at the end of an applied run (absent: no cleanup ran). */
+  historyPruned?: number;
 }
 
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult> {
@@ -317,6 +320,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     result.branches = writes.branches;
     result.failedBranches = writes.failedBranches;
     result.written = writtenSummary(writes.branches);
+    result.historyPruned = await pruneExpiredHistory(db, config, snapshot.branches.map((b) => b.id), runLog);
   }
   result.summary = tally.summary(plan);
 
@@ -350,10 +354,27 @@ function journalSummary(r: ReconcileResult): Record<string, unknown> {
     skipped: r.summary.skipped,
     errors: r.summary.errors,
     failedBranches: r.failedBranches,
+    ...(r.historyPruned !== undefined ? { historyPruned: r.historyPruned } : {}),
     planned: r.summary,
     ...(r.resume ? { resume: r.resume } : {}),
     ...(r.target ? { target: r.target } : {}),
   };
+}
+
+/**
+ * The history cleanup of an applied run. Its failure does not fail the run
+ * (the changes are written; the next run deletes what this one did not):
+ * it is logged, and the run's summary has no historyPruned.
+ */
+async function pruneExpiredHistory(db: Database, config: ConfigSet, branchIds: string[], log: Logger): Promise<number | undefined> {
+  try {
+    const pruned = await pruneHistory(db, config, branchIds);
+    if (pruned > 0) log.info({ historyPruned: pruned }, `Deleted ${pruned} recorded changes older than history.retainDays.`);
+    return pruned;
+  } catch (err) {
+    log.warn({ code: (err as { code?: string }).code }, `Deleting recorded changes older than history.retainDays failed (${describeDbError(err)}); the next applied run tries again.`);
+    return undefined;
+  }
 }
 
 function logReadRetry(log: Logger, what: string) {

@@ -150,3 +150,9 @@ export async function listRunningRuns(sql: Sql): Promise<RunRecord[]> {
   const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM reconcile_runs WHERE status = 'running' ORDER BY reconcile_runs.id`);
   return rows.map(runFromRow);
 }
+
+/** One run by id, or null. */
+export async function findRun(sql: Sql, id: string): Promise<RunRecord | null> {
+  const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM reconcile_runs WHERE id = $1::bigint`, [id]);
+  return rows[0] ? runFromRow(rows[0]) : null;
+}

@@ -1,9 +1,11 @@
 // Writes one branch's session changes with a handful of bulk statements:
 // one DELETE, one cancelling UPDATE, one UPDATE … FROM unnest(…) and one
 // INSERT … SELECT FROM unnest(…) per chunk of 10k — never a statement per
-// session. One more query per chunk runs only when some rows were refused,
-// to say which and why, and the creates run a second time, row by row
-// checked, only when one of them collided with an existing session.
+// session. Each statement appends the session_events rows of the changes
+// it wrote in the same statement (a data-modifying CTE), with the reason
+// changeReason() gives. One more query per chunk runs only when some rows
+// were refused, to say which and why, and the creates run a second time,
+// row by row checked, only when one of them collided with an existing session.
 //
 // The host application writes booked_count and detached at any time and does
 // not take our locks, so every statement re-checks, in its WHERE clause, what
@@ -22,6 +24,8 @@ import { chunks, sendOverlapped } from './bulk.js';
 import { toPgArrayLiteral, toRepeatedTextArrayLiteral } from './pg-array.js';
 import { withLiterals } from './sql-literal.js';
 import { epochMs, isoFromMs } from './instants.js';
+import { changeReason } from '../core/change-reasons.js';
+import { CHANGED_FIELDS_JSONB, EVENT_COLUMNS, RETURNED_SESSION_COLUMNS, SESSION_VIEW_JSONB } from './session-event-sql.js';
 import { BEFORE_ALIASES, CAS_CONDITION, FROM_EPOCH_MS, UPDATE_COLUMNS, beforeArrays, beforeParams, casFlagParam, changedSincePlan, rowValue, sameValue, type GuardRow } from './session-columns.js';
 
 export type SkipReason =
@@ -77,15 +81,17 @@ function skip(c: SessionChange, reason: SkipReason): SkippedSessionChange {
  * are audit columns and take the database clock (`now()`, the transaction's
  * start), so they never go backwards and are true under `simulate` too.
  * `fastCreates`: see createAll (the caller must handle CreatesCollided).
+ * `runId`: the run whose history events these changes are (null outside a run).
  */
 export async function writeSessionChanges(
   tx: Sql,
   changes: SessionChange[],
   nowMs: number,
-  opts: { fastCreates?: boolean } = {},
+  opts: { fastCreates?: boolean; runId?: string | null } = {},
 ): Promise<SessionWriteResult> {
   const result: SessionWriteResult = { created: 0, updated: 0, deleted: 0, cancelled: 0, skipped: [] };
   const now = isoFromMs(nowMs);
+  const runId = opts.runId ?? null;
   const byAction: Record<SessionChange['action'], SessionChange[]> = { create: [], update: [], delete: [], cancel: [] };
   const seenSessions = new Set<string>();
   const seenKeys = new Map<string, Set<string>>(); // series → occurrence keys
@@ -110,10 +116,10 @@ export async function writeSessionChanges(
   }
   // Removals first, so that a key freed in this transaction can be taken again.
   const { skipped } = result;
-  result.deleted = await sendOverlapped(chunks(byAction.delete), (part) => deleteSessions(tx, part, now, skipped));
-  result.cancelled = await sendOverlapped(chunks(byAction.cancel), (part) => cancelSessions(tx, part, now, skipped));
-  result.updated = await sendOverlapped(chunks(byAction.update), (part) => updateSessions(tx, part, now, skipped));
-  result.created = await createAll(tx, byAction.create, skipped, opts.fastCreates === true);
+  result.deleted = await sendOverlapped(chunks(byAction.delete), (part) => deleteSessions(tx, part, now, runId, skipped));
+  result.cancelled = await sendOverlapped(chunks(byAction.cancel), (part) => cancelSessions(tx, part, now, runId, skipped));
+  result.updated = await sendOverlapped(chunks(byAction.update), (part) => updateSessions(tx, part, now, runId, skipped));
+  result.created = await createAll(tx, byAction.create, runId, skipped, opts.fastCreates === true);
   return result;
 }
 
@@ -144,25 +150,45 @@ async function explainUnmatched(
   }
 }
 
-async function deleteSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+/** The per-row reasons and the run id, the last two parameters of a removal statement. */
+const REASON_PARAM = 3 + UPDATE_COLUMNS.length + 1;
+const RUN_PARAM = REASON_PARAM + 1;
+const reasonParams = (part: SessionChange[], runId: string | null) => [part.map(changeReason), runId];
+
+async function deleteSessions(tx: Sql, part: SessionChange[], now: string, runId: string | null, skipped: SkippedSessionChange[]): Promise<number> {
   const rows = await tx.query<{ id: string }>(
-    `DELETE FROM class_sessions AS s
-      USING unnest($1::uuid[], ${beforeArrays(3)}, ${casFlagParam(3)}) AS u(id, ${BEFORE_ALIASES}, cas)
-      WHERE s.id = u.id AND s.booked_count = 0 AND NOT s.detached AND s.starts_at > $2::timestamptz AND ${CAS_CONDITION}
-      RETURNING s.id::text AS id`,
-    [part.map((c) => c.sessionId), now, ...beforeParams(part)],
+    `WITH gone AS (
+       DELETE FROM class_sessions AS s
+        USING unnest($1::uuid[], ${beforeArrays(3)}, ${casFlagParam(3)}, $${REASON_PARAM}::text[]) AS u(id, ${BEFORE_ALIASES}, cas, reason)
+        WHERE s.id = u.id AND s.booked_count = 0 AND NOT s.detached AND s.starts_at > $2::timestamptz AND ${CAS_CONDITION}
+        RETURNING ${RETURNED_SESSION_COLUMNS('s')}, u.reason
+     ), logged AS (
+       INSERT INTO session_events (${EVENT_COLUMNS})
+       SELECT $${RUN_PARAM}::bigint, g.branch_id, g.series_id, g.occurrence_key, g.id, 'delete', g.booked_count, g.reason, ${SESSION_VIEW_JSONB('g')}, NULL FROM gone AS g
+     )
+     SELECT id::text AS id FROM gone`,
+    [part.map((c) => c.sessionId), now, ...beforeParams(part), ...reasonParams(part, runId)],
   );
   await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, (r, c) => (r.booked_count > 0 ? 'booked' : changedSincePlan(r, c) ? 'changed-since-plan' : 'session-gone'), skipped);
   return rows.length;
 }
 
-async function cancelSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+async function cancelSessions(tx: Sql, part: SessionChange[], now: string, runId: string | null, skipped: SkippedSessionChange[]): Promise<number> {
+  // Only a row not yet cancelled qualifies, and status is scheduled or
+  // cancelled (a check constraint): the status before was 'scheduled'.
   const rows = await tx.query<{ id: string }>(
-    `UPDATE class_sessions AS s SET status = 'cancelled', updated_at = now()
-       FROM unnest($1::uuid[], ${beforeArrays(3)}, ${casFlagParam(3)}) AS u(id, ${BEFORE_ALIASES}, cas)
-      WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $2::timestamptz AND s.status <> 'cancelled' AND ${CAS_CONDITION}
-      RETURNING s.id::text AS id`,
-    [part.map((c) => c.sessionId), now, ...beforeParams(part)],
+    `WITH cancelled AS (
+       UPDATE class_sessions AS s SET status = 'cancelled', updated_at = now()
+         FROM unnest($1::uuid[], ${beforeArrays(3)}, ${casFlagParam(3)}, $${REASON_PARAM}::text[]) AS u(id, ${BEFORE_ALIASES}, cas, reason)
+        WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $2::timestamptz AND s.status <> 'cancelled' AND ${CAS_CONDITION}
+        RETURNING ${RETURNED_SESSION_COLUMNS('s')}, u.reason
+     ), logged AS (
+       INSERT INTO session_events (${EVENT_COLUMNS})
+       SELECT $${RUN_PARAM}::bigint, c.branch_id, c.series_id, c.occurrence_key, c.id, 'cancel', c.booked_count, c.reason,
+              jsonb_build_object('status', 'scheduled'), jsonb_build_object('status', c.status) FROM cancelled AS c
+     )
+     SELECT id::text AS id FROM cancelled`,
+    [part.map((c) => c.sessionId), now, ...beforeParams(part), ...reasonParams(part, runId)],
   );
   await explainUnmatched(tx, part, new Set(rows.map((r) => r.id)), now, (r, c) => (r.status === 'cancelled' ? 'already-current' : changedSincePlan(r, c) ? 'changed-since-plan' : 'already-current'), skipped);
   return rows.length;
@@ -171,8 +197,13 @@ async function cancelSessions(tx: Sql, part: SessionChange[], now: string, skipp
 const newValue = (c: (typeof UPDATE_COLUMNS)[number]) => (c.instant ? FROM_EPOCH_MS(`u.${c.column}`) : `u.${c.column}`);
 const N = UPDATE_COLUMNS.length;
 // $1 ids, $2..$(N+1) values, $(N+2)..$(2N+1) "set this column" flags, $(2N+2) now,
-// $(2N+3)..$(3N+2) the plan's before values, $(3N+3) "compare before" flags.
+// $(2N+3)..$(3N+2) the plan's before values, $(3N+3) "compare before" flags,
+// $(3N+4) the reasons, $(3N+5) the run id.
+// `o` is the same row as the statement's snapshot saw it, before the update:
+// the event's `before` (the branch lock keeps other runs off the row, and the
+// host application writes only booked_count and detached).
 const UPDATE_SQL = `
+  WITH updated AS (
   UPDATE class_sessions AS s SET
     ${UPDATE_COLUMNS.map((c) => `${c.column} = CASE WHEN u.set_${c.column} THEN ${newValue(c)} ELSE s.${c.column} END`).join(',\n    ')},
     updated_at = now()
@@ -180,11 +211,18 @@ const UPDATE_SQL = `
     $1::uuid[],
     ${UPDATE_COLUMNS.map((c, i) => `$${i + 2}::${c.type}[]`).join(', ')},
     ${UPDATE_COLUMNS.map((_, i) => `$${i + N + 2}::bool[]`).join(', ')},
-    ${beforeArrays(2 * N + 3)}, ${casFlagParam(2 * N + 3)}
-  ) AS u(id, ${UPDATE_COLUMNS.map((c) => c.column).join(', ')}, ${UPDATE_COLUMNS.map((c) => `set_${c.column}`).join(', ')}, ${BEFORE_ALIASES}, cas)
+    ${beforeArrays(2 * N + 3)}, ${casFlagParam(2 * N + 3)}, $${3 * N + 4}::text[]
+  ) AS u(id, ${UPDATE_COLUMNS.map((c) => c.column).join(', ')}, ${UPDATE_COLUMNS.map((c) => `set_${c.column}`).join(', ')}, ${BEFORE_ALIASES}, cas, reason)
+  JOIN class_sessions AS o ON o.id = u.id
   WHERE s.id = u.id AND NOT s.detached AND s.starts_at > $${2 * N + 2}::timestamptz AND ${CAS_CONDITION}
     AND (${UPDATE_COLUMNS.map((c) => `(u.set_${c.column} AND s.${c.column} IS DISTINCT FROM ${newValue(c)})`).join('\n      OR ')})
-  RETURNING s.id::text AS id`;
+  RETURNING s.id, s.branch_id, s.series_id, s.occurrence_key, s.booked_count, u.reason,
+            ${CHANGED_FIELDS_JSONB('o', 'u')} AS before, ${CHANGED_FIELDS_JSONB('s', 'u')} AS after
+  ), logged AS (
+    INSERT INTO session_events (${EVENT_COLUMNS})
+    SELECT $${3 * N + 5}::bigint, x.branch_id, x.series_id, x.occurrence_key, x.id, 'update', x.booked_count, x.reason, x.before, x.after FROM updated AS x
+  )
+  SELECT id::text AS id FROM updated`;
 
 /** The new value of one field: from the desired session, else from the plan's `after` view. */
 function updateValue(c: SessionChange, field: UpdatableField): string | number | null {
@@ -205,7 +243,7 @@ function updateValue(c: SessionChange, field: UpdatableField): string | number |
   }
 }
 
-async function updateSessions(tx: Sql, part: SessionChange[], now: string, skipped: SkippedSessionChange[]): Promise<number> {
+async function updateSessions(tx: Sql, part: SessionChange[], now: string, runId: string | null, skipped: SkippedSessionChange[]): Promise<number> {
   const values: unknown[][] = UPDATE_COLUMNS.map(() => []);
   const flags: boolean[][] = UPDATE_COLUMNS.map(() => []);
   const issued: SessionChange[] = [];
@@ -223,7 +261,7 @@ async function updateSessions(tx: Sql, part: SessionChange[], now: string, skipp
     });
   }
   if (issued.length === 0) return 0;
-  const rows = await tx.query<{ id: string }>(UPDATE_SQL, [issued.map((c) => c.sessionId), ...values, ...flags, now, ...beforeParams(issued)]);
+  const rows = await tx.query<{ id: string }>(UPDATE_SQL, [issued.map((c) => c.sessionId), ...values, ...flags, now, ...beforeParams(issued), issued.map(changeReason), runId]);
   // Not matched: the row already has the new values, or it changed since the plan.
   const alreadyCurrent = (r: GuardRow, c: SessionChange) =>
     (c.fields ?? []).every((f) => sameValue(UPDATE_COLUMNS.find((col) => col.field === f)!, rowValue(r, f), updateValue(c, f)));
@@ -245,16 +283,28 @@ const INSERT_ROWS = `
                   $8::text[], $9::text[], $10::text[], $11::int[])
         AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
 
+// Every create has the same reason (changeReason), sent once as $12; $13 is the run id.
+const LOG_CREATES = `
+  logged AS (
+    INSERT INTO session_events (${EVENT_COLUMNS})
+    SELECT $13::bigint, i.branch_id, i.series_id, i.occurrence_key, i.id, 'create', i.booked_count, $12::text, NULL, ${SESSION_VIEW_JSONB('i')} FROM inserted AS i
+  )`;
+
 /** The fast path: every row is new, or the statement fails with unique_violation. */
-const CREATE_ALL_SQL = `${INSERT_COLUMNS} ${INSERT_ROWS}`;
+const CREATE_ALL_SQL = `
+  WITH inserted AS (
+    ${INSERT_COLUMNS} ${INSERT_ROWS}
+    RETURNING ${RETURNED_SESSION_COLUMNS('class_sessions')}
+  ), ${LOG_CREATES}
+  SELECT 1 WHERE false`;
 
 /** The careful path: rows that collide with an existing session are left out and counted. */
 const CREATE_SQL = `
   WITH inserted AS (
     ${INSERT_COLUMNS} ${INSERT_ROWS}
     ON CONFLICT (series_id, occurrence_key) DO NOTHING
-    RETURNING 1
-  )
+    RETURNING ${RETURNED_SESSION_COLUMNS('class_sessions')}
+  ), ${LOG_CREATES}
   SELECT count(*)::int AS created FROM inserted`;
 
 const NOT_INSERTED_SQL = `
@@ -288,19 +338,19 @@ export class CreatesCollided extends Error {
 /** Creates up to this many go as a statement with literal values. */
 const LITERAL_INSERT_ROWS = 500;
 
-async function createAll(tx: Sql, creates: SessionChange[], skipped: SkippedSessionChange[], fast: boolean): Promise<number> {
+async function createAll(tx: Sql, creates: SessionChange[], runId: string | null, skipped: SkippedSessionChange[], fast: boolean): Promise<number> {
   if (creates.length === 0) return 0;
   // Parameters are encoded when their chunk is sent, while the database
   // works on the one before.
   const parts = chunks(creates);
-  if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part), skipped));
+  if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part, runId), skipped));
   try {
     return await sendOverlapped(parts, async (part) => {
       // A small insert (a day roll's ~44 rows) goes with literal values: one
       // round trip instead of two, and the branch's records are pipelined
       // behind it (sql-literal.ts). Large ones keep parameters.
-      if (part.length <= LITERAL_INSERT_ROWS) await tx.query(withLiterals(CREATE_ALL_SQL, createParams(part)));
-      else await tx.query(CREATE_ALL_SQL, createParams(part));
+      if (part.length <= LITERAL_INSERT_ROWS) await tx.query(withLiterals(CREATE_ALL_SQL, createParams(part, runId)));
+      else await tx.query(CREATE_ALL_SQL, createParams(part, runId));
       return part.length;
     });
   } catch (err) {
@@ -326,7 +376,7 @@ async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[]
  * instructor and room are the same for all its sessions), so each distinct
  * value is encoded once.
  */
-function createParams(part: SessionChange[]): unknown[] {
+function createParams(part: SessionChange[], runId: string | null): unknown[] {
   const desired = part.map((c) => {
     if (!c.desired) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
     return c.desired;
@@ -344,5 +394,7 @@ function createParams(part: SessionChange[]): unknown[] {
     text((d) => d.instructorId),
     text((d) => d.roomId),
     toPgArrayLiteral(desired.map((d) => d.capacity)),
+    changeReason(part[0]!),
+    runId,
   ];
 }

@@ -53,6 +53,7 @@ const SETTINGS: ResolvedSettings = {
   removal: { unbooked: 'delete', booked: 'cancel', bookedChanges: 'warn' },
   cleanup: { deleteSeriesAfterDays: 0 },
   safety: { maxRemovalsPerRun: 500 },
+  history: { retainDays: 400 },
 };
 
 function makeSeries(i: number): { series: ClassSeries; timezone: string } {

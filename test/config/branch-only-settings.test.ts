@@ -6,6 +6,8 @@ const rows: Array<{ name: string; scope: Record<string, string>; settings: Recor
   { name: 'safety on a series document is rejected at /spec/settings/safety', scope: { series: 'yoga' }, settings: { safety: { maxRemovalsPerRun: 5 } }, rejected: true },
   { name: 'safety: null on a series document is rejected too (it would not delete anything either)', scope: { series: 'yoga' }, settings: { safety: null }, rejected: true },
   { name: 'safety on a branch document is honoured', scope: { branch: 'ny' }, settings: { safety: { maxRemovalsPerRun: 5 } }, rejected: false },
+  { name: 'history on a series document is rejected at /spec/settings/history', scope: { series: 'yoga' }, settings: { history: { retainDays: 30 } }, rejected: true },
+  { name: 'history on a branch document is honoured', scope: { branch: 'ny' }, settings: { history: { retainDays: 30 } }, rejected: false },
   { name: 'other settings on a series document are fine', scope: { series: 'yoga' }, settings: { sessionDefaults: { capacity: 5 } }, rejected: false },
 ];
 
@@ -19,7 +21,7 @@ for (const row of rows) {
       return;
     }
     t.equal(problems.length, 1);
-    t.match(problems[0], { severity: 'error', scope: 'series:yoga', document: 'override', pointer: '/spec/settings/safety', message: /cannot be set for a single series.*branch's document or the base/ });
+    t.match(problems[0], { severity: 'error', scope: 'series:yoga', document: 'override', pointer: `/spec/settings/${Object.keys(row.settings)[0]}`, message: /cannot be set for a single series.*branch's document or the base/ });
     t.notOk(config.resolve('ny', 'yoga').ok, 'the series is not reconciled');
     t.ok(config.resolve('ny', 'other').ok, 'other series go on');
   });

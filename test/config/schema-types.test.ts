@@ -36,6 +36,7 @@ const SPEC: SettingsSpec = {
   },
   cleanup: { deleteSeriesAfterDays: { type: 'integer' } },
   safety: { maxRemovalsPerRun: { type: 'integer' } },
+  history: { retainDays: { type: 'integer' } },
 };
 
 const SCOPE_KEYS = allOf<Exclude<ConfigScope['kind'], 'base'>>()('branch', 'series');

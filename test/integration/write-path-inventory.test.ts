@@ -27,7 +27,7 @@ import type { GlobalOptions } from '../../controller/cli/context.js';
 
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
 /** `context use` writes the contexts file only, never a database. */
-const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'runs', 'snapshot', 'validate']);
+const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'history', 'runs', 'runs show', 'snapshot', 'validate']);
 /**
  * Commands whose write rows need a flag: without it they never write, so they
  * run on production without CLASSCTL_ALLOW_APPLY and leave it byte-identical.
@@ -53,7 +53,10 @@ const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
   simulate: () => ['simulate', '--apply', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
   'env set': () => ['env', 'set', 'staging'],
   migrate: () => ['migrate'],
+  unarchive: () => ['unarchive', ARCHIVED_SERIES],
 };
+/** An archived series unarchive would bring back. */
+const ARCHIVED_SERIES = 'inventory-archived';
 /** Write paths that are not one-shot CLI commands: the server's runs and its API. */
 const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile']);
 
@@ -85,6 +88,12 @@ if (requirePostgres(t)) {
     const now = await databaseClock(db);
     const first = await reconcile({ db, config: baseConfig(), logger: silentLogger(), now, clock: () => now, mode: 'apply' });
     t.equal(first.exitCode, 0);
+    await db.query(
+      `INSERT INTO class_series_archive (id, "row", deleted_at)
+       SELECT $1, jsonb_build_object('id', $1::text, 'branchId', branch_id, 'title', title, 'rrule', rrule, 'startDate', start_date::text, 'startTime', to_char(start_time, 'HH24:MI'), 'exdates', '[]'::jsonb, 'version', '1'), now()
+         FROM class_series ORDER BY id LIMIT 1`,
+      [ARCHIVED_SERIES],
+    );
     await setSetting(db, 'environment', 'production');
     const dir = mkdtempSync(join(tmpdir(), 'classctl-inventory-'));
     const ctx: Ctx = { url, planFile: join(dir, 'plan.json'), loadFile: join(dir, 'load.json') };

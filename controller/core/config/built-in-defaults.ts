@@ -7,6 +7,9 @@ import type { MergedSettings } from './merge-layers.js';
 export const BUILT_IN_DOCUMENT = 'built-in default';
 
 export const BUILT_IN_DEFAULTS: MergedSettings = Object.freeze({
-  settings: { removal: { bookedChanges: 'warn' } },
-  provenance: { '/removal/bookedChanges': { document: BUILT_IN_DOCUMENT, origin: 'classctl' } },
+  settings: { removal: { bookedChanges: 'warn' }, history: { retainDays: 400 } },
+  provenance: {
+    '/removal/bookedChanges': { document: BUILT_IN_DOCUMENT, origin: 'classctl' },
+    '/history/retainDays': { document: BUILT_IN_DOCUMENT, origin: 'classctl' },
+  },
 }) as MergedSettings;

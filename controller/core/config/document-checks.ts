@@ -104,15 +104,18 @@ export function mergeAndCheck(below: MergedSettings, document: ConfigDocument, l
 /**
  * Settings that hold for a branch or the whole run and mean nothing for one
  * series: `safety.maxRemovalsPerRun` limits what a run removes per branch and
- * in total. Set on a series document it would be silently ignored, so it is an
- * error instead.
+ * in total; `history.retainDays` keeps a branch's recorded changes. Set on a
+ * series document they would be silently ignored, so it is an error instead.
  */
-const BRANCH_ONLY_SETTINGS = ['safety'] as const;
+const BRANCH_ONLY_SETTINGS: Record<string, string> = {
+  safety: 'safety.maxRemovalsPerRun limits a branch and the whole run',
+  history: "history.retainDays keeps a branch's recorded changes",
+};
 
 export function branchOnlySettings(document: ConfigDocument): Problem[] {
   if (document.scope.kind !== 'series') return [];
   const seriesId = document.scope.id;
-  return BRANCH_ONLY_SETTINGS.filter((field) => Object.hasOwn(document.settings, field)).map((field) => ({
+  return Object.keys(BRANCH_ONLY_SETTINGS).filter((field) => Object.hasOwn(document.settings, field)).map((field) => ({
     code: 'CONFIG_SCOPE_FIELD',
     scope: scopeLabel(document.scope),
     document: document.name,
@@ -120,7 +123,7 @@ export function branchOnlySettings(document: ConfigDocument): Problem[] {
     pointer: `/spec/settings/${field}`,
     severity: 'error',
     message:
-      `"${field}" cannot be set for a single series: safety.maxRemovalsPerRun limits a branch and the whole run. ` +
+      `"${field}" cannot be set for a single series: ${BRANCH_ONLY_SETTINGS[field]}. ` +
       `Move it to the branch's document or the base, or remove it; series "${seriesId}" is not reconciled until then.`,
   }));
 }

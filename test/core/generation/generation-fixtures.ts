@@ -38,6 +38,7 @@ export function settings(overrides: SettingsOverrides = {}): ResolvedSettings {
     removal: { unbooked: 'delete', booked: 'cancel', bookedChanges: 'warn' },
     cleanup: { deleteSeriesAfterDays: 0 },
     safety: { maxRemovalsPerRun: 500 },
+    history: { retainDays: 400 },
   };
   return {
     generation: { ...base.generation, ...overrides.generation },
@@ -47,6 +48,7 @@ export function settings(overrides: SettingsOverrides = {}): ResolvedSettings {
     removal: { ...base.removal, ...overrides.removal },
     cleanup: { ...base.cleanup, ...overrides.cleanup },
     safety: { ...base.safety, ...overrides.safety },
+    history: { ...base.history, ...overrides.history },
   };
 }
 

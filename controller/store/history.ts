@@ -1,0 +1,105 @@
+// Reading session_events (the history of every change): newest first, in
+// batches (keyset on id), so a long history streams in bounded memory; and
+// one run's changes grouped by branch.
+import type { EventKind, SessionEvent } from '../core/session-event.js';
+import type { Sql } from './database.js';
+import { ISO_UTC } from './session-event-sql.js';
+import { isoFromMs } from './instants.js';
+
+export interface HistoryFilter {
+  seriesId?: string;
+  /** With seriesId: one session's history. */
+  occurrenceKey?: string;
+  runId?: string;
+  sinceMs?: number;
+  /** At most this many events in all. */
+  limit: number;
+}
+
+/** Events per read: enough to keep round trips few, small enough to hold. */
+export const HISTORY_BATCH_ROWS = 1000;
+
+// id is read as text (a bigint may pass 2^53): order by the column itself,
+// `session_events.id`, never by the text output column of the same name.
+const EVENT_FIELDS = `id::text AS id, run_id::text AS run_id, ${ISO_UTC('at')} AS at, branch_id, series_id, occurrence_key,
+       session_id::text AS session_id, kind, booked_count, reason, before, after`;
+
+interface EventRow {
+  id: string;
+  run_id: string | null;
+  at: string;
+  branch_id: string;
+  series_id: string;
+  occurrence_key: string | null;
+  session_id: string | null;
+  kind: EventKind;
+  booked_count: number | null;
+  reason: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+function eventFromRow(r: EventRow): SessionEvent {
+  return {
+    id: r.id, runId: r.run_id, at: r.at, branchId: r.branch_id, seriesId: r.series_id, occurrenceKey: r.occurrence_key, sessionId: r.session_id,
+    kind: r.kind, bookedCount: r.booked_count, reason: r.reason, before: r.before, after: r.after,
+  };
+}
+
+/** The filter's events, newest first, `batchRows` at a time, `limit` in all. */
+export async function* historyBatches(sql: Sql, f: HistoryFilter, batchRows = HISTORY_BATCH_ROWS): AsyncGenerator<SessionEvent[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  if (f.seriesId !== undefined) where.push(`series_id = ${param(f.seriesId)}`);
+  if (f.occurrenceKey !== undefined) where.push(`occurrence_key = ${param(f.occurrenceKey)}`);
+  if (f.runId !== undefined) where.push(`run_id = ${param(f.runId)}::bigint`);
+  if (f.sinceMs !== undefined) where.push(`at >= ${param(isoFromMs(f.sinceMs))}::timestamptz`);
+  let left = f.limit;
+  let before: string | null = null;
+  while (left > 0) {
+    const p = [...params];
+    const conditions = [...where];
+    if (before !== null) conditions.push(`id < $${p.push(before)}::bigint`);
+    const size = Math.min(batchRows, left);
+    const text = `SELECT ${EVENT_FIELDS} FROM session_events${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
+                   ORDER BY session_events.id DESC LIMIT $${p.push(size)}::int`;
+    const rows = await sql.query<EventRow>(text, p);
+    if (rows.length === 0) return;
+    yield rows.map(eventFromRow);
+    left -= rows.length;
+    if (rows.length < size) return;
+    before = rows[rows.length - 1]!.id;
+  }
+}
+
+export interface BranchChanges {
+  branchId: string;
+  /** Events by kind. */
+  counts: Partial<Record<EventKind, number>>;
+  /** The branch's first changes, in the order they were written. */
+  first: SessionEvent[];
+}
+
+/** A run's changes per branch (branch order): counts by kind and the first `firstPerBranch` events. */
+export async function runChanges(sql: Sql, runId: string, firstPerBranch: number): Promise<BranchChanges[]> {
+  const counts = await sql.query<{ branch_id: string; kind: EventKind; n: number }>(
+    `SELECT branch_id, kind, count(*)::int AS n FROM session_events WHERE run_id = $1::bigint GROUP BY branch_id, kind ORDER BY branch_id COLLATE "C", kind`,
+    [runId],
+  );
+  const first = await sql.query<EventRow>(
+    `SELECT ${EVENT_FIELDS}
+       FROM (SELECT *, row_number() OVER (PARTITION BY branch_id ORDER BY id) AS nth FROM session_events WHERE run_id = $1::bigint) AS session_events
+      WHERE nth <= $2::int ORDER BY session_events.branch_id COLLATE "C", session_events.id`,
+    [runId, firstPerBranch],
+  );
+  const byBranch = new Map<string, BranchChanges>();
+  const branch = (id: string) => {
+    let b = byBranch.get(id);
+    if (!b) byBranch.set(id, (b = { branchId: id, counts: {}, first: [] }));
+    return b;
+  };
+  for (const c of counts) branch(c.branch_id).counts[c.kind] = c.n;
+  for (const r of first) branch(r.branch_id).first.push(eventFromRow(r));
+  return [...byBranch.values()];
+}
