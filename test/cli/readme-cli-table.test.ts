@@ -17,8 +17,10 @@ async function programCommands(): Promise<Map<string, Set<string>>> {
   const program = await buildProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {} }, () => {}, 'all');
   const commands = new Map<string, Set<string>>();
   const walk = (cmd: Command, path: string[]): void => {
-    // A group (`env`, `context`, `get`) is documented by its subcommands.
-    if (path.length === 0 || cmd.commands.length === 0) commands.set(path.join(' '), new Set(cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined)));
+    // A group (`env`, `context`, `get`) is documented by its subcommands; a
+    // command that has subcommands and options of its own (`runs --limit`,
+    // `runs show N`) runs by itself too.
+    if (path.length === 0 || cmd.commands.length === 0 || cmd.options.length > 0) commands.set(path.join(' '), new Set(cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined)));
     for (const sub of cmd.commands) walk(sub, [...path, sub.name()]);
   };
   walk(program, []);

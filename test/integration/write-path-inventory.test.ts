@@ -67,7 +67,11 @@ const VARIANTS: Array<{ name: string; env: NodeJS.ProcessEnv; args: string[] }> 
 
 async function cliCommandNames(): Promise<string[]> {
   const program = await buildProgram({ stdout: new PassThrough(), stderr: new PassThrough(), env: {} }, () => {});
-  return program.commands.flatMap((c) => (c.commands.length > 0 ? c.commands.map((s) => `${c.name()} ${s.name()}`) : [c.name()]));
+  // A command with subcommands runs by itself too when it has options of its own (`runs` beside `runs show`).
+  return program.commands.flatMap((c) => [
+    ...(c.commands.length === 0 || c.options.length > 0 ? [c.name()] : []),
+    ...c.commands.map((s) => `${c.name()} ${s.name()}`),
+  ]);
 }
 
 async function nonGetRoutes(db: Database): Promise<string[]> {
