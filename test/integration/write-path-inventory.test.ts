@@ -26,7 +26,7 @@ import type { GlobalOptions } from '../../controller/cli/context.js';
 
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
 /** `context use` writes the contexts file only, never a database. */
-const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'runs', 'snapshot', 'validate']);
+const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'notifications', 'runs', 'snapshot', 'validate']);
 /** Non-GET routes that never write. */
 const READ_ONLY_ROUTES = new Set<string>();
 
@@ -45,6 +45,7 @@ const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
   simulate: () => ['simulate', '--from', '2027-03-01T00:00:00Z', '--to', '2027-03-02T00:00:00Z', '--every', 'PT12H'],
   'env set': () => ['env', 'set', 'staging'],
   migrate: () => ['migrate'],
+  'notifications retry': () => ['notifications', 'retry', '--all-dead'],
 };
 /** Write paths that are not one-shot CLI commands: the server's runs and its API. */
 const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile']);
