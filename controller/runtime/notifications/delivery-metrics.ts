@@ -2,6 +2,8 @@
 // (webhook, slack): a small closed set, never a destination or event id.
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+export const NOTIFICATION_DESTINATION_TYPES = ['webhook', 'slack'] as const;
+
 export interface NotificationMetrics {
   delivered: Counter<'type'>;
   failed: Counter<'type'>;

@@ -14,7 +14,24 @@ export interface DestinationSource {
   env: Record<string, string | undefined>;
 }
 
-export async function loadDestinations(src: DestinationSource, log: Logger): Promise<ResolvedDestination[]> {
+/**
+ * A loader for a long-running process: it reads the destinations on every
+ * call (a document edited or a secret rotated takes effect at the next pass)
+ * but logs their problems only when they change, not on every pass.
+ */
+export function destinationLoader(src: DestinationSource, log: Logger): () => Promise<ResolvedDestination[]> {
+  let last = '';
+  return async () => {
+    const seen: Problem[] = [];
+    const destinations = await loadDestinations(src, log, (p) => seen.push(p));
+    const key = JSON.stringify(seen);
+    if (key !== last) for (const p of seen) logProblem(log, p);
+    last = key;
+    return destinations;
+  };
+}
+
+export async function loadDestinations(src: DestinationSource, log: Logger, report: (p: Problem) => void = (p) => logProblem(log, p)): Promise<ResolvedDestination[]> {
   let documents: { destinations: Destination[]; problems: Problem[] };
   let readSecret: SecretReader | undefined;
   if (src.configSource === 'kubernetes') {
@@ -26,8 +43,10 @@ export async function loadDestinations(src: DestinationSource, log: Logger): Pro
     documents = await loadDestinationsFromDir(src.configDir);
   }
   const resolved = await resolveDestinations(documents.destinations, { env: src.env, readSecret });
-  for (const p of [...documents.problems, ...resolved.problems]) {
-    log.warn({ code: p.code, document: p.document, origin: p.origin, pointer: p.pointer }, p.message);
-  }
+  for (const p of [...documents.problems, ...resolved.problems]) report(p);
   return resolved.destinations;
+}
+
+function logProblem(log: Logger, p: Problem): void {
+  log.warn({ code: p.code, document: p.document, origin: p.origin, pointer: p.pointer }, p.message);
 }
