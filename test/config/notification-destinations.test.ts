@@ -47,3 +47,18 @@ for (const c of cases) {
     t.strictSame(r.problems.map((p) => `${p.document} ${p.pointer}`), c.problems);
   });
 }
+
+t.test('classctl validate reports an invalid destination with its file, document and pointer (exit 2)', async (t) => {
+  const { runClassctlInProcess } = await import('../helpers/cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'classctl-dest-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(new URL('../../config/', import.meta.url).pathname, dir, { recursive: true });
+  cpSync(join(EXAMPLES, 'slack.yaml'), join(dir, 'slack.yaml'));
+  let r = await runClassctlInProcess({ CLASSCTL_CONTEXTS: '' }, '--config', dir, 'validate', '--output', 'json');
+  t.equal(r.code, 0, 'a valid destination (its Secret is not read by validate)');
+  writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: scheduling.classctl.dev/v1\nkind: NotificationDestination\nmetadata: { name: broken }\nspec: { type: webhook, url: "ftp://x", secretFrom: { env: X } }\n');
+  r = await runClassctlInProcess({ CLASSCTL_CONTEXTS: '' }, '--config', dir, 'validate', '--output', 'json');
+  t.equal(r.code, 2);
+  t.match(r.out, /"document": "broken"/);
+  t.match(r.out, /"pointer": "\/spec\/url"/);
+});
