@@ -14,7 +14,6 @@ export async function deliverBeforeExit(db: Database, src: DestinationSource, lo
   const started = Date.now();
   try {
     const destinations = await loadDestinations(src, log);
-    if (destinations.length === 0) return;
     const s = await deliverNotifications({ db, destinations, log, deadline: started + timeoutMs, sendTimeoutMs: Math.min(SEND_TIMEOUT_MS, timeoutMs) });
     if (s.delivered + s.failed > 0 || s.pending > 0) {
       log.info({ ...s }, s.pending > 0 ? `Notifications: ${s.delivered} delivered, ${s.pending} still waiting; the next run or classctl serve sends them.` : `Notifications: ${s.delivered} delivered.`);

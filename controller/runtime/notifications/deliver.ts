@@ -7,7 +7,7 @@
 import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/notifications/backoff.js';
 import { wants } from '../../core/notifications/destination.js';
 import type { Database } from '../../store/database.js';
-import { claimDue, claimUnrouted, countPending, disableDestination, enableDestination, readDisabled, recordRouting, settleDeliveries, type SettledDelivery } from '../../store/notifications/deliveries.js';
+import { claimDue, claimUnrouted, countPending, pruneOutbox, disableDestination, enableDestination, readDisabled, recordRouting, settleDeliveries, type SettledDelivery } from '../../store/notifications/deliveries.js';
 import type { Logger } from '../logger.js';
 import type { NotificationMetrics } from './delivery-metrics.js';
 import type { ResolvedDestination } from './resolve-destinations.js';
@@ -16,6 +16,9 @@ import { sendEvent, SEND_TIMEOUT_MS, type SendOutcome } from './send.js';
 /** Rows claimed per transaction: small, so a slow receiver holds few locks and a deadline is kept. */
 export const DELIVERY_BATCH = 20;
 const ROUTE_BATCH = 500;
+/** How long a delivered event stays in the outbox, for `classctl notifications` and a receiver's questions. */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+const PRUNE_BATCH = 1_000;
 
 export interface DeliverOptions {
   db: Database;
@@ -52,6 +55,7 @@ export async function deliverNotifications(o: DeliverOptions): Promise<DeliveryS
     const batch = await deliverBatch(o, byName, clock, summary);
     if (batch === 0) break;
   }
+  await pruneOutbox(o.db, clock() - OUTBOX_RETENTION_MS, PRUNE_BATCH);
   summary.pending = await countPending(o.db);
   o.metrics?.pending.set(summary.pending);
   return summary;

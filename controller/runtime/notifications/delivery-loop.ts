@@ -48,7 +48,6 @@ export function startDeliveryLoop(o: DeliveryLoopOptions): DeliveryLoop {
       return; // the runs log the refusal; notifications wait in the outbox
     }
     const destinations = await o.loadDestinations();
-    if (destinations.length === 0) return;
     await deliverNotifications({ db: o.db, destinations, log: o.log, metrics: o.metrics });
   };
   const schedule = () => {

@@ -28,7 +28,25 @@ export async function recordRouting(tx: Sql, eventIds: string[], pairs: Array<{ 
       [pairs.map((p) => p.eventId), pairs.map((p) => p.destination), isoFromMs(nowMs)],
     );
   }
-  await tx.query(`UPDATE notification_outbox SET routed_at = now() WHERE id = ANY($1::text[])`, [eventIds]);
+  await tx.query(`UPDATE notification_outbox SET routed_at = $2::timestamptz WHERE id = ANY($1::text[])`, [eventIds, isoFromMs(nowMs)]);
+}
+
+/**
+ * Deletes events routed before `beforeMs` that have nothing left to do: every
+ * delivery delivered, or none (no destination wanted them). Dead and pending
+ * deliveries keep their event. At most `limit` per call, so one pass stays short.
+ */
+export async function pruneOutbox(sql: Sql, beforeMs: number, limit: number): Promise<number> {
+  const rows = await sql.query(
+    `DELETE FROM notification_outbox WHERE id IN (
+       SELECT o.id FROM notification_outbox o
+        WHERE o.routed_at < $1::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.event_id = o.id AND d.status <> 'delivered')
+        LIMIT $2)
+     RETURNING id`,
+    [isoFromMs(beforeMs), limit],
+  );
+  return rows.length;
 }
 
 export interface ClaimedDelivery {

@@ -139,6 +139,9 @@ t.test('two deliverers in parallel (FOR UPDATE SKIP LOCKED) deliver each event e
   const events = Array.from({ length: 60 }, (_, i) => event('session.cancelled', i));
   await insertEvents(a, events);
   const dest = [webhook('ops', r.url)];
+  // Routed first (a pass whose deadline has passed routes and sends nothing),
+  // so both deliverers find the same 60 due rows and must share them.
+  t.match(await deliverNotifications({ db: a, destinations: dest, log: silentLogger(), clock: () => NOW, deadline: NOW }), { routed: 60, delivered: 0, pending: 60 });
   const slowSend: typeof import('../../../controller/runtime/notifications/send.js').sendEvent = async (d, e, at, timeout) => {
     await new Promise((res) => setTimeout(res, 5)); // the deliverers overlap
     const { sendEvent } = await import('../../../controller/runtime/notifications/send.js');
@@ -174,4 +177,21 @@ t.test('destinations get only the types and severities they want', async (t) => 
   t.equal(desk.received.length, 1);
   t.match(JSON.parse(desk.received[0]!.body), { text: /Booked session cancelled/ });
   t.notOk(desk.received[0]!.headers['webhook-signature'], 'Slack messages are not signed');
+});
+
+t.test('events with nothing left to do leave the outbox after the retention; dead ones stay', async (t) => {
+  if (!requirePostgres(t)) return;
+  const db = await database(t);
+  const ok = await receiver(t, [200]);
+  const down = await receiver(t, [500]);
+  await insertEvents(db, [event('run.failed', 1), event('series.archived', 2), event('session.moved', 3)]);
+  let now = NOW;
+  const destinations = [webhook('ops', ok.url, { eventTypes: ['run.failed'] }), webhook('down', down.url, { eventTypes: ['session.moved'] })];
+  const opts = { db, destinations, log: silentLogger(), clock: () => now, backoff: { baseMs: 1000, maxMs: 1000, maxAttempts: 1 } };
+  await deliverNotifications(opts);
+  const ids = async () => (await db.query<{ type: string }>(`SELECT type FROM notification_outbox ORDER BY type`)).map((r) => r.type);
+  t.strictSame(await ids(), ['run.failed', 'series.archived', 'session.moved'], 'kept within the retention');
+  now += 8 * 24 * 3_600_000;
+  await deliverNotifications(opts);
+  t.strictSame(await ids(), ['session.moved'], 'delivered and unwanted events pruned; the dead one kept for notifications --dead');
 });
