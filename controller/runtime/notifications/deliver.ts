@@ -109,12 +109,14 @@ async function deliverBatch(o: DeliverOptions, byName: Map<string, ResolvedDesti
       [...byDestination].map(async ([name, rows]) => {
         const d = byName.get(name)!;
         for (const row of rows) {
-          if (gone.has(name)) {
+          // Past the deadline (a one-shot command's --notify-timeout) the rest of the batch waits for the next deliverer.
+          const at = clock();
+          const left = o.deadline === undefined ? Infinity : o.deadline - at;
+          if (gone.has(name) || left <= 0) {
             settled.push({ eventId: row.event.id, destination: name, settlement: { kind: 'untouched' } });
             continue;
           }
-          const at = clock();
-          const outcome: SendOutcome = await send(d, row.event, at, o.sendTimeoutMs ?? SEND_TIMEOUT_MS);
+          const outcome: SendOutcome = await send(d, row.event, at, Math.min(o.sendTimeoutMs ?? SEND_TIMEOUT_MS, left));
           const log = o.log.child({ destination: name, eventId: row.event.id, eventType: row.event.type, ...(row.event.runId ? { runId: row.event.runId } : {}) });
           if (outcome.kind === 'delivered') {
             settled.push({ eventId: row.event.id, destination: name, settlement: { kind: 'delivered', status: outcome.status } });

@@ -195,3 +195,21 @@ t.test('events with nothing left to do leave the outbox after the retention; dea
   await deliverNotifications(opts);
   t.strictSame(await ids(), ['session.moved'], 'delivered and unwanted events pruned; the dead one kept for notifications --dead');
 });
+
+t.test('a deadline bounds the pass: what is left waits, unattempted, for the next deliverer', async (t) => {
+  if (!requirePostgres(t)) return;
+  const db = await database(t);
+  const r = await receiver(t, [200]);
+  await insertEvents(db, [1, 2, 3, 4, 5].map((n) => event('run.failed', n)));
+  let now = NOW;
+  // Each attempt takes 1 s of the test's clock; the deadline allows two.
+  const send: typeof import('../../../controller/runtime/notifications/send.js').sendEvent = async (d, e, at, timeout) => {
+    const { sendEvent } = await import('../../../controller/runtime/notifications/send.js');
+    const out = await sendEvent(d, e, at, timeout);
+    now += 1000;
+    return out;
+  };
+  const s = await deliverNotifications({ db, destinations: [webhook('ops', r.url)], log: silentLogger(), clock: () => now, deadline: NOW + 2000, send });
+  t.match(s, { delivered: 2, failed: 0, pending: 3 });
+  t.match(await db.query(`SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND attempts = 0`), [{ n: 3 }]);
+});
