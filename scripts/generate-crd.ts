@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { buildSchedulingConfigCrd, CRD_FILE_NAME } from './crd/scheduling-config-crd.js';
 import { loadSchemaRegistry } from './crd/schema-registry.js';
+import { buildNotificationDestinationCrd, DESTINATION_CRD_FILE_NAME } from './crd/notification-destination-crd.js';
 
 const REPO_ROOT = new URL('../', import.meta.url);
 
@@ -23,6 +24,14 @@ const HEADER = [
   '',
 ].join('\n');
 
+/** Where the NotificationDestination CRD is committed, like the SchedulingConfig one. */
+export const DESTINATION_CRD_OUTPUT_PATHS = [`crds/${DESTINATION_CRD_FILE_NAME}`, `charts/class-series-controller/crds/${DESTINATION_CRD_FILE_NAME}`];
+
+export function renderNotificationDestinationCrd(schemasDir: string = fileURLToPath(new URL('schemas/', REPO_ROOT))): string {
+  const crd = buildNotificationDestinationCrd(loadSchemaRegistry(schemasDir));
+  return HEADER.replace('schemas/scheduling-config.schema.json', 'schemas/notification-destination.schema.json') + stringify(crd, { lineWidth: 0 });
+}
+
 /** The CRD file's text, generated from the schemas in `schemasDir`. */
 export function renderSchedulingConfigCrd(schemasDir: string = fileURLToPath(new URL('schemas/', REPO_ROOT))): string {
   const crd = buildSchedulingConfigCrd(loadSchemaRegistry(schemasDir));
@@ -31,8 +40,8 @@ export function renderSchedulingConfigCrd(schemasDir: string = fileURLToPath(new
 }
 
 /** Output paths whose committed content differs from `expected` (missing files count as stale). */
-export function staleCrdFiles(expected: string, root: URL = REPO_ROOT): string[] {
-  return CRD_OUTPUT_PATHS.filter((path) => {
+export function staleCrdFiles(expected: string, root: URL = REPO_ROOT, paths: readonly string[] = CRD_OUTPUT_PATHS): string[] {
+  return paths.filter((path) => {
     try {
       return readFileSync(new URL(path, root), 'utf8') !== expected;
     } catch {
@@ -43,14 +52,17 @@ export function staleCrdFiles(expected: string, root: URL = REPO_ROOT): string[]
 
 function main(argv: string[]): number {
   const text = renderSchedulingConfigCrd();
+  const destinations = renderNotificationDestinationCrd();
   if (argv.includes('--check')) {
-    const stale = staleCrdFiles(text);
+    const stale = [...staleCrdFiles(text), ...staleCrdFiles(destinations, REPO_ROOT, DESTINATION_CRD_OUTPUT_PATHS)];
     for (const path of stale) process.stderr.write(`${path} is out of date: run node --import ./bin/register.js scripts/generate-crd.ts\n`);
     return stale.length === 0 ? 0 : 1;
   }
-  for (const path of CRD_OUTPUT_PATHS) {
-    writeFileSync(new URL(path, REPO_ROOT), text);
-    process.stdout.write(`wrote ${path}\n`);
+  for (const [paths, content] of [[CRD_OUTPUT_PATHS, text], [DESTINATION_CRD_OUTPUT_PATHS, destinations]] as const) {
+    for (const path of paths) {
+      writeFileSync(new URL(path, REPO_ROOT), content);
+      process.stdout.write(`wrote ${path}\n`);
+    }
   }
   return 0;
 }

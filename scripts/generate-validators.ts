@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
-import { resolvedSettingsSchema, schedulingConfigSchema, settingsPatchSchema } from '../controller/core/config/schemas.js';
+import { notificationDestinationSchema, resolvedSettingsSchema, schedulingConfigSchema, settingsPatchSchema } from '../controller/core/config/schemas.js';
 
 export const VALIDATORS_PATH = 'controller/core/config/schema-validators.generated.ts';
 const REPO_ROOT = new URL('../', import.meta.url);
@@ -37,7 +37,8 @@ export function renderSchemaValidators(): string {
   ajv.addSchema(settingsPatchSchema);
   ajv.addSchema(resolvedSettingsSchema);
   ajv.addSchema(schedulingConfigSchema);
-  const code = standaloneCode.default(ajv, { document: String(schedulingConfigSchema.$id), resolved: String(resolvedSettingsSchema.$id) });
+  ajv.addSchema(notificationDestinationSchema);
+  const code = standaloneCode.default(ajv, { document: String(schedulingConfigSchema.$id), resolved: String(resolvedSettingsSchema.$id), destination: String(notificationDestinationSchema.$id) });
   return HEADER + code.replace(/^"use strict";/, '') + '\n';
 }
 

@@ -44,7 +44,8 @@ const kubernetesResources = new WeakMap<ConfigSet, ConfigResource[]>();
 /**
  * After an apply run: with custom resources as the config source, write each
  * document's Valid/Applied conditions through the status subresource (only
- * where they change). Nothing to do for files. Never fails the run.
+ * where they change), and a run that did not succeed becomes a Warning Event
+ * on the controller's pod. Nothing to do for files. Never fails the run.
  */
 export async function reportRunToConfigSource(g: GlobalOptions, config: ConfigSet, result: ReconcileResult, logger: Logger, clock: () => number = Date.now): Promise<void> {
   const resources = kubernetesResources.get(config);
@@ -61,6 +62,12 @@ export async function reportRunToConfigSource(g: GlobalOptions, config: ConfigSe
     if (written.patched.length > 0) logger.info({ documents: written.patched }, 'Status conditions of SchedulingConfig resources updated.');
   } catch (err) {
     logger.warn({ err }, 'Could not write SchedulingConfig status conditions; the run itself is unaffected.');
+  }
+  if (result.outcome !== 'succeeded') {
+    const { recordRunEvent } = await import('../runtime/notifications/kubernetes-events.js');
+    const message = result.refusal?.message ?? (result.failedBranches.length > 0 ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : `the run ended ${result.outcome}; see classctl runs and the log`);
+    const event = await recordRunEvent({ runId: result.runId, outcome: result.outcome, message, atMs: clock() }, { namespace: g.namespace });
+    if (event.error) logger.warn({ err: event.error }, 'Could not create the Kubernetes Event of this run (check that the Role may create events); the run itself is unaffected.');
   }
 }
 

@@ -17,6 +17,8 @@ import type { GlobalOptions } from './context.js';
 import { loadConfigSet, openDatabaseFor, reportRunToConfigSource } from './resources.js';
 import { handleStrayDatabaseErrors } from './stray-errors.js';
 import { describeDbError } from '../runtime/retry.js';
+import { startDeliveryLoop } from '../runtime/notifications/delivery-loop.js';
+import { destinationLoader } from '../runtime/notifications/destinations-source.js';
 
 /** The channel of migration 010's trigger on class_series; the payload is the branch id. */
 export const SERIES_CHANGED_CHANNEL = 'classctl_series_changed';
@@ -90,8 +92,19 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       allowApply: o.env.CLASSCTL_ALLOW_APPLY,
       allowMassRemoval: o.allowMassRemoval,
       resyncPeriodMs: o.resyncPeriodMs,
-      afterRun: (result, config) => reportRunToConfigSource(o.globals, config, result, log),
+      afterRun: async (result, config) => {
+        await reportRunToConfigSource(o.globals, config, result, log);
+        delivery.kick();
+      },
     });
+    const delivery = startDeliveryLoop({
+      db,
+      log,
+      metrics: metrics.notifications,
+      guards: { expectedEnv: o.globals.env, allowApply: o.env.CLASSCTL_ALLOW_APPLY },
+      loadDestinations: destinationLoader({ configSource: o.globals.configSource, configDir: o.globals.config, namespace: o.globals.namespace, env: o.env }, log),
+    });
+    cleanup.push(() => delivery.stop());
     const loop = createControllerLoop({ run, intervalMs: o.intervalMs, logger: log });
 
     const listener = await db.listen(SERIES_CHANGED_CHANNEL, (branchId) => {

@@ -7,6 +7,8 @@ import type { Database } from '../store/database.js';
 import { CreatesCollided, writeSessionChanges } from '../store/sessions.js';
 import { forgetBranchSync, recordBranchSync } from '../store/sync-state.js';
 import { tryLockBranch } from './branch-lock.js';
+import { changeEvents, notWrittenKey } from '../core/notifications/session-events.js';
+import { insertEvents } from '../store/notifications/outbox.js';
 import type { BranchSyncDraft } from './plan-run.js';
 
 /** Why a planned change was not written: a session write's reason code, or a series edited since the plan. */
@@ -105,7 +107,14 @@ async function writeBranch(
       for (const id of a.skipped) result.skipped.push({ seriesId: id, occurrenceKey: null, reason: 'series-changed' });
     }
     for (const s of result.skipped) result.notWritten[s.reason] = (result.notWritten[s.reason] ?? 0) + 1;
-    await Promise.all(sendRecords(tx, branchId, result, opts));
+    // Notifications of what was written (booked sessions, archived series)
+    // commit or roll back with the changes they report.
+    const events = changeEvents([...sessionChanges, ...archives], {
+      runId: opts.runId,
+      occurredAt: new Date(opts.now).toISOString(),
+      notWritten: new Set(result.skipped.map((s) => notWrittenKey(s.seriesId, s.occurrenceKey))),
+    });
+    await Promise.all([...sendRecords(tx, branchId, result, opts), insertEvents(tx, events)]);
     if (opts.beforeCommit) await opts.beforeCommit();
     return result;
   });

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Pushgateway, Registry, collectDefaultMetrics
 import type { Problem } from '../core/errors.js';
 import { allProblems } from '../core/plan.js';
 import type { ReconcileResult, RunOutcome } from './reconcile.js';
+import { createNotificationMetrics, NOTIFICATION_DESTINATION_TYPES, type NotificationMetrics } from './notifications/delivery-metrics.js';
 
 /** `result` label values: the run outcomes, plus `error` for a run that threw (database down, a bug). */
 export const RUN_RESULTS = ['succeeded', 'failed', 'refused', 'invalid-config', 'error'] as const;
@@ -41,6 +42,7 @@ export interface ControllerMetrics {
   configInvalidDocuments: Gauge;
   lastSuccess: Gauge;
   buildInfo: Gauge<'version' | 'node'>;
+  notifications: NotificationMetrics;
 }
 
 export interface CreateMetricsOptions {
@@ -63,6 +65,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): ControllerMetric
     errors: new Counter({ name: 'classctl_errors_total', help: 'Errors met by runs, by kind (config, series, branch, branch_failed, guard, run).', labelNames: ['kind'], registers }),
     configInvalidDocuments: new Gauge({ name: 'classctl_config_invalid_documents', help: 'Scheduling config documents (or files) with at least one error in the latest configuration read.', registers }),
     lastSuccess: new Gauge({ name: LAST_SUCCESS_METRIC, help: 'Unix time of the end of the latest run that succeeded; 0 until one has.', registers }),
+    notifications: createNotificationMetrics(registers),
     buildInfo: new Gauge({ name: 'classctl_build_info', help: 'Always 1; the labels say which classctl and Node.js are running.', labelNames: ['version', 'node'], registers }),
   };
   // Every label value exists from the start at 0, so rate() and `> 0` alerts
@@ -71,6 +74,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): ControllerMetric
   for (const result of RUN_RESULTS) m.plans.inc({ result }, 0);
   for (const action of SESSION_ACTIONS) m.sessionsChanged.inc({ action }, 0);
   for (const kind of ERROR_KINDS) m.errors.inc({ kind }, 0);
+  for (const type of NOTIFICATION_DESTINATION_TYPES) for (const c of [m.notifications.delivered, m.notifications.failed, m.notifications.dead]) c.inc({ type }, 0);
   m.buildInfo.set({ version: opts.version ?? readPackageVersion(), node: opts.nodeVersion ?? process.version }, 1);
   if (opts.processMetrics) {
     collectDefaultMetrics({ register: registry });

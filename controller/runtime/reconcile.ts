@@ -23,6 +23,7 @@ import { createRunTally } from './run-tally.js';
 import { describeTarget, isWholeRun, resolveTarget, savedTarget, type ResolvedTarget, type RunTarget } from '../core/run-target.js';
 import { scopeSnapshot, targetSeriesVersions } from './target-scope.js';
 import { checkNotAppliedBefore, checkNothingStarted, checkSameChanges, checkSavedPlanInputs, savedPlanInMemory, staleLeftover, type SavedPlanSource } from './saved-plan.js';
+import { finishedRunEvents, recordRefusalWithoutJournal, refusedRunEvents } from './notifications/run-notifications.js';
 
 export interface ReconcileOptions {
   db: Database;
@@ -121,7 +122,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
         await withRetry(() => checkNowSkew(db, { now, environment, allowSkew: nowGuard.allowSkew, maxBehindMs: nowGuard.maxBehindMs }), retry, logReadRetry(log, 'Reading the database clock'));
       }
     } catch (err) {
-      if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
+      if (err instanceof ClassctlError) return refused(err, now, mode, config, log, db);
       throw err;
     }
   }
@@ -140,7 +141,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       checkSavedPlanInputs(savedPlan, { configDigest: config.digest, seriesVersions: targetSeriesVersions(target, snapshot) });
       checkNothingStarted(savedPlan, clock());
     } catch (err) {
-      if (err instanceof ClassctlError) return refused(err, now, mode, config, log);
+      if (err instanceof ClassctlError) return refused(err, now, mode, config, log, db);
       throw err;
     }
   }
@@ -162,7 +163,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     if (journal && !journal.finished) {
       const message = describeDbError(err);
       log.child({ runId: journal.runId }).error(errorLogFields(err), `Run failed before it finished: ${message}. Branches it committed are kept; the next run does the rest.`);
-      await journal.finish({ status: 'failed', summary: null, error: message });
+      await journal.finish({ status: 'failed', summary: null, error: message, events: finishedRunEvents(runFacts(journal.runId, now, mode), config, { failed: true, error: message, failedBranches: [], errors: 0 }) });
     }
     throw err;
   } finally {
@@ -277,7 +278,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   // counted (the journal's planned summary) and handed on, so the output shows
   // what the run would have done — except for a saved plan: it was reviewed
   // already, and the refusal says why it is not applied.
-  const refuseRun = async (err: unknown): Promise<ReconcileResult> => {
+  const refuseRun = async (err: unknown, counts?: Record<string, unknown>): Promise<ReconcileResult> => {
     if (!(err instanceof ClassctlError)) throw err;
     for (const p of observed.branches) {
       const bp = await p.plan();
@@ -287,7 +288,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     }
     result.summary = tally.summary(plan);
     runLog.error({ code: err.code }, err.message);
-    await journal?.finish({ status: 'failed', summary: journalSummary(result), error: err.message });
+    await journal?.finish({ status: 'failed', summary: journalSummary(result), error: err.message, events: refusedRunEvents(runFacts(runId, now, mode), err, counts) });
     return { ...result, outcome: 'refused', exitCode: 3, refusal: err };
   };
 
@@ -295,7 +296,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     result.outcome = 'invalid-config';
     result.exitCode = 2;
     runLog.error({ errors: result.summary.errors }, 'No branch was reconciled because a problem blocks the whole configuration (no base document, an invalid base, or a file that cannot be read or parsed); fix the documents listed above (classctl validate) and run again.');
-    await journal?.finish({ status: 'failed', summary: journalSummary(result), error: 'invalid configuration' });
+    await journal?.finish({ status: 'failed', summary: journalSummary(result), error: 'invalid configuration', events: finishedRunEvents(runFacts(runId, now, mode), config, { failed: false, error: null, failedBranches: [], errors: 0 }) });
     return result;
   }
 
@@ -305,11 +306,13 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
     const ahead = archivesAhead(deferred, scoped, config, now);
     if (!ctx.allowMassRemoval) {
+      let removals: ReturnType<typeof removalCounts> = [];
       try {
         const counted = new Map(observed.branches.map((b) => [b.branchId, held.removals(b.branchId) ?? ahead.get(b.branchId) ?? 0]));
-        checkMassRemoval(removalCounts({ branches: [] }, config, counted));
+        removals = removalCounts({ branches: [] }, config, counted);
+        checkMassRemoval(removals);
       } catch (err) {
-        return refuseRun(err);
+        return refuseRun(err, { removals });
       }
     }
     // A branch planned again, or planned only now, is written only if the
@@ -336,10 +339,12 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     { durationMs, outcome: result.outcome, ...result.summary, written: { create: w.create, update: w.update, delete: w.delete, cancel: w.cancel, seriesDeleted: w.seriesDeleted }, conflicts: w.conflicts, lockedBranches: w.lockedBranches, failedBranches: result.failedBranches.map((f) => f.branchId) },
     mode === 'apply' ? 'Reconcile run finished.' : 'Plan computed; nothing was written.',
   );
+  const error = result.failedBranches.length ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : null;
   await journal?.finish({
     status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
     summary: journalSummary(result),
-    error: result.failedBranches.length ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : null,
+    error,
+    events: finishedRunEvents(runFacts(runId, now, mode), config, { failed: result.outcome === 'failed', error, failedBranches: result.failedBranches, errors: result.summary.errors }),
   });
   return result;
 }
@@ -391,8 +396,13 @@ function countConvergence(b: BranchPlan, into: { seriesConverged: number; series
 }
 
 
-function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger): ReconcileResult {
+async function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger, db: Database): Promise<ReconcileResult> {
   log.error({ code: err.code }, err.message);
+  await recordRefusalWithoutJournal(db, log, err, refusedRunEvents({ runId: null, now: new Date(now).toISOString(), mode }, err));
   const plan: Plan = { now: new Date(now).toISOString(), mode, configDigest: config.digest, branches: [], problems: [], warnings: [], seriesVersions: {} };
   return { plan, summary: summarizePlan(plan), written: writtenSummary([]), runId: null, resumedAfter: null, outcome: 'refused', exitCode: 3, branches: [], failedBranches: [], refusal: err };
+}
+
+function runFacts(runId: string | null, now: number, mode: RunMode) {
+  return { runId, now: new Date(now).toISOString(), mode };
 }

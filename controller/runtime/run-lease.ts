@@ -5,6 +5,8 @@
 // next run marks it interrupted, so no row stays 'running' for good.
 import type { Database } from '../store/database.js';
 import { randomUUID } from 'node:crypto';
+import type { NotificationEvent } from '../core/notifications/event.js';
+import { insertEvents } from '../store/notifications/outbox.js';
 import { finishRun, renewRunLease, startRun, type RunRecord } from '../store/runs.js';
 import { markInterruptedRuns } from './journal.js';
 import type { Logger } from './logger.js';
@@ -23,6 +25,8 @@ export interface RunFinish {
   status: 'succeeded' | 'failed';
   summary: unknown;
   error: string | null;
+  /** Run-level notifications (failed, refused, invalid configuration), written in the transaction that finishes the row. */
+  events?: NotificationEvent[];
 }
 
 export interface RunJournal {
@@ -91,7 +95,15 @@ export async function openRunJournal(o: {
       try {
         // A row marked interrupted meanwhile (its lease ran out during an
         // outage) gets this run's real outcome.
-        await withRetry(() => finishRun(db, runId, { ...r, finishedAtMs: clock() }), retry, onRetry('Finishing the journal row of this run'));
+        const { events = [], ...row } = r;
+        const finish = () =>
+          events.length === 0
+            ? finishRun(db, runId, { ...row, finishedAtMs: clock() })
+            : db.transaction(async (tx) => {
+                const [done] = await Promise.all([finishRun(tx, runId, { ...row, finishedAtMs: clock() }), insertEvents(tx, events)]);
+                return done;
+              });
+        await withRetry(finish, retry, onRetry('Finishing the journal row of this run'));
       } catch (err) {
         runLog.error(
           { code: (err as { code?: string }).code },

@@ -1,6 +1,7 @@
 // The text of one config file into raw documents: YAML (several per file,
 // separated by `---`) or JSON (one per file). Pure, so it is tested without files.
 import { parseConfigDocument } from '../core/config/parse-document.js';
+import { isDestinationDocument } from '../core/notifications/destination.js';
 import type { Problem } from '../core/errors.js';
 import type { ConfigDocument } from '../core/types.js';
 import { findDuplicateJsonKey } from './json-duplicate-keys.js';
@@ -41,6 +42,7 @@ function parseYamlFile(text: string, origin: string): ParsedFile {
       return;
     }
     if (raw === null || raw === undefined) return; // an empty document: a trailing `---` or only comments
+    if (isDestinationDocument(raw)) return; // read by the notifications (sources/notification-destinations.ts)
     add(out, parseConfigDocument(raw, origin, index));
   });
   return out;
@@ -64,6 +66,7 @@ function parseJsonFile(text: string, origin: string): ParsedFile {
     return { documents: [], problems: [{ ...problem, pointer: duplicate.pointer }] };
   }
   const out: ParsedFile = { documents: [], problems: [] };
+  if (isDestinationDocument(raw)) return out;
   add(out, parseConfigDocument(raw, origin));
   return out;
 }

@@ -84,10 +84,10 @@ for (const row of matrix) {
   });
 }
 
-t.test('helm template --include-crds renders the SchedulingConfig CRD, which validates', async (t) => {
+t.test('helm template --include-crds renders the SchedulingConfig and NotificationDestination CRDs, which validate', async (t) => {
   const objects = await renderChart(DATABASE_VALUES, { includeCrds: true });
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
-  t.same(crds.map((c) => c.metadata.name), ['schedulingconfigs.scheduling.classctl.dev']);
+  t.same(crds.map((c) => c.metadata.name).sort(), ['notificationdestinations.scheduling.classctl.dev', 'schedulingconfigs.scheduling.classctl.dev']);
   for (const crd of crds) t.doesNotThrow(() => validateObject(crd));
 });
 

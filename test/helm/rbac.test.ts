@@ -14,6 +14,8 @@ interface PolicyRule {
 const LEAST_PRIVILEGE: PolicyRule[] = [
   { apiGroups: ['scheduling.classctl.dev'], resources: ['schedulingconfigs'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['scheduling.classctl.dev'], resources: ['schedulingconfigs/status'], verbs: ['patch'] },
+  { apiGroups: ['scheduling.classctl.dev'], resources: ['notificationdestinations'], verbs: ['get', 'list'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create'] },
 ];
 
 for (const mode of ['cronjob', 'controller']) {
@@ -24,7 +26,7 @@ for (const mode of ['cronjob', 'controller']) {
 
     const role = only(objects, 'Role');
     t.equal(role.metadata.namespace, NAMESPACE, 'namespaced to the release');
-    t.same(role.rules, LEAST_PRIVILEGE, 'exactly get/list/watch schedulingconfigs and patch their status');
+    t.same(role.rules, LEAST_PRIVILEGE, 'exactly get/list/watch schedulingconfigs, patch their status, get/list notificationdestinations, create events');
 
     const binding = only(objects, 'RoleBinding');
     const serviceAccount = only(objects, 'ServiceAccount');
@@ -38,6 +40,12 @@ for (const mode of ['cronjob', 'controller']) {
     t.equal(serviceAccount.automountServiceAccountToken, false, 'other pods using the account get no token by default');
   });
 }
+
+t.test('notification Secrets: get on exactly the Secrets named, no other', async (t) => {
+  const objects = await renderChart({ ...DATABASE_VALUES, rbac: { create: true, notificationSecrets: ['classctl-notify'] } });
+  const role = only(objects, 'Role');
+  t.same(role.rules, [...LEAST_PRIVILEGE, { apiGroups: [''], resources: ['secrets'], resourceNames: ['classctl-notify'], verbs: ['get'] }]);
+});
 
 t.test('config from a ConfigMap: no Role, no token', async (t) => {
   const objects = await renderChart({ ...DATABASE_VALUES, config: { source: 'configMap', documents: { base: BASE_DOCUMENT } } });

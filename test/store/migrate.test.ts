@@ -39,7 +39,8 @@ for (const backend of ['pglite', 'postgres'] as const) {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE "C"`,
     );
     t.strictSame(tables.map((r) => r.table_name), [
-      'branch_sync_state', 'branches', 'class_series', 'class_series_archive', 'class_sessions', 'controller_settings', 'reconcile_branch_writes', 'reconcile_runs', 'schema_migrations', 'session_events',
+      'branch_sync_state', 'branches', 'class_series', 'class_series_archive', 'class_sessions', 'controller_settings',
+      'notification_deliveries', 'notification_destinations_disabled', 'notification_outbox', 'reconcile_branch_writes', 'reconcile_runs', 'schema_migrations', 'session_events',
     ]);
   });
 }

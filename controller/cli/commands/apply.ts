@@ -11,6 +11,8 @@ import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet, openDatabaseFor } from '../resources.js';
 import { writeRunHeader } from '../run-header.js';
 import { branchOption, seriesOption, targetFromOptions, type TargetOptions } from '../target-options.js';
+import { parseDurationOption } from '../interval.js';
+import { DEFAULT_NOTIFY_TIMEOUT_MS, deliverBeforeExit } from '../../runtime/notifications/deliver-before-exit.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -22,10 +24,12 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(outputOption(['text', 'json']))
     .addOption(branchOption())
     .addOption(seriesOption())
+    .option('--notify-timeout <duration>', 'how long to deliver notifications before exiting (default 10s); the rest waits for the next run or serve')
     .addOption(new Option('--detail <level>', `text output: limited lists the first ${DEFAULT_LISTED_CHANGES} changes and counts the rest per branch and series; full lists every change`).choices(['limited', 'full']).default('limited'))
     .action(
-      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; output: string; detail: PlanDetail } & TargetOptions, cmd: Command) => {
+      ctx.action(async (file: string, opts: { allowMassRemoval?: boolean; allowNowSkew?: boolean; notifyTimeout?: string; output: string; detail: PlanDetail } & TargetOptions, cmd: Command) => {
         // Read in bounded memory: checked in one pass, its changes compared branch by branch as the run recomputes them.
+        const notifyTimeoutMs = opts.notifyTimeout === undefined ? DEFAULT_NOTIFY_TIMEOUT_MS : parseDurationOption('--notify-timeout', opts.notifyTimeout);
         const saved = await readSavedPlanFile(file);
         const g = ctx.globals(cmd);
         const config = await loadConfigSet(g);
@@ -50,6 +54,8 @@ export function register(program: Command, ctx: CliContext): void {
             // The plan's own target; --branch / --series, if given, must name it.
             target: targetFromOptions(opts),
           });
+          // Only a run that passed the guards writes: delivery settles rows in the outbox.
+          if (result.runId !== null) await deliverBeforeExit(db, { configSource: g.configSource, configDir: g.config, namespace: g.namespace, env: ctx.io.env }, ctx.logger(cmd), notifyTimeoutMs);
           // A refused saved plan prints nothing: it was reviewed already, the refusal says why it is not applied.
           if (result.refusal) {
             ctx.io.stderr.write(`classctl: ${result.refusal.message}\n`);

@@ -31,6 +31,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'history', summary: 'What runs changed, newest first, with the reason and the fields before and after: --series, --session, --run, --since.', load: () => import('./history.js') },
   { name: 'load', args: '<file>', summary: 'Show (default) or, with --apply, upsert the branches and series of a YAML or JSON file.', load: () => import('./load.js') },
   { name: 'migrate', summary: 'Apply pending schema migrations (forward-only; safe to run from several processes at once).', load: () => import('./migrate.js') },
+  { name: 'notifications', summary: 'The notification outbox: pending, delivered and dead deliveries; notifications retry ID|--all-dead.', load: () => import('./notifications.js') },
   { name: 'reconcile', summary: 'Plan (default) or apply one reconcile run at an instant.', load: () => import('./reconcile.js') },
   { name: 'runs', summary: 'Recent reconcile runs from the journal: status, duration, counts, what an interrupted run left; runs show N: its changes.', load: () => import('./runs.js') },
   { name: 'serve', summary: 'Controller mode: reconcile at start, every --interval and on change; serve health, metrics and the API.', load: () => import('./serve.js') },

@@ -12,6 +12,7 @@ import { branchOption, seriesOption, targetFromOptions, type TargetOptions } fro
 import type { Logger } from '../../runtime/logger.js';
 import { faultInjectionHooks } from '../fault-injection.js';
 import { MAX_RESYNC_PERIOD_MS, parseDurationOption } from '../interval.js';
+import { DEFAULT_NOTIFY_TIMEOUT_MS, deliverBeforeExit } from '../../runtime/notifications/deliver-before-exit.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -29,14 +30,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--resync-period <duration>', 'how long a branch may go without a full proof (default 24h; up to 720h): 12h, 48h, PT6H')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
     .option('--allow-now-skew', 'apply with a --now more than 5 minutes from the database clock (never on a production database)')
+    .option('--notify-timeout <duration>', 'with --apply: how long to deliver notifications before exiting (default 10s); the rest waits for the next run or serve')
     .option('--pushgateway <url>', 'push this run\'s metrics (push-add) to a Prometheus Pushgateway')
     .option('--pushgateway-job <name>', 'job name for --pushgateway', 'classctl-reconcile')
     .action(
-      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; detail: PlanDetail; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; pushgateway?: string; pushgatewayJob: string } & TargetOptions, cmd: Command) => {
+      ctx.action(async (opts: { plan?: boolean; apply?: boolean; now?: string; output: string; detail: PlanDetail; out?: string; fullResync?: boolean; resyncPeriod?: string; allowMassRemoval?: boolean; allowNowSkew?: boolean; notifyTimeout?: string; pushgateway?: string; pushgatewayJob: string } & TargetOptions, cmd: Command) => {
         if (opts.plan && opts.apply) throw new ClassctlError('USAGE', '--plan and --apply exclude each other.');
         const g = ctx.globals(cmd);
         const logger = ctx.logger(cmd);
         const now = parseNow(opts.now);
+        const notifyTimeoutMs = opts.notifyTimeout === undefined ? DEFAULT_NOTIFY_TIMEOUT_MS : parseDurationOption('--notify-timeout', opts.notifyTimeout);
         const resyncPeriodMs = opts.resyncPeriod === undefined ? undefined : parseDurationOption('--resync-period', opts.resyncPeriod, MAX_RESYNC_PERIOD_MS);
         if (opts.out) await checkOutFile(opts.out);
         const config = await loadConfigSet(g);
@@ -70,6 +73,8 @@ export function register(program: Command, ctx: CliContext): void {
           }
           if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, result, startedAt, logger);
           if (opts.apply) await reportRunToConfigSource(g, config, result, logger);
+          // Only a run that passed the guards writes: delivery settles rows in the outbox.
+          if (opts.apply && result.runId !== null) await deliverBeforeExit(db, { configSource: g.configSource, configDir: g.config, namespace: g.namespace, env: ctx.io.env }, logger, notifyTimeoutMs);
           const applied = opts.apply === true && !result.refusal;
           const written = { ...result.written, failedBranches: result.failedBranches };
           await output.finish(result, { applied, extra: { runId: result.runId, outcome: result.outcome, failedBranches: result.failedBranches, ...(applied ? { written } : {}) } });

@@ -4,9 +4,18 @@ import type { Command } from 'commander';
 import { outputOption } from '../option-values.js';
 import type { ConfigSet } from '../../core/config/config-set.js';
 import { renderValidation, type OutputFormat } from '../../core/config/render-validation.js';
-import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadConfigSet } from '../resources.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+
+async function loadDestinationDocuments(g: GlobalOptions) {
+  if (g.configSource === 'kubernetes') {
+    const { loadDestinationsFromKubernetes } = await import('../../sources/kubernetes-destinations.js');
+    return loadDestinationsFromKubernetes({ namespace: g.namespace });
+  }
+  const { loadDestinationsFromDir } = await import('../../sources/notification-destinations.js');
+  return loadDestinationsFromDir(g.config);
+}
 
 /** 2 when any problem is an error; warnings alone do not fail. */
 export function validationExitCode(config: Pick<ConfigSet, 'problems'>): number {
@@ -20,7 +29,12 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(outputOption(['text', 'json']))
     .action(
       ctx.action(async (opts: { output: OutputFormat }, cmd: Command) => {
-        const config = await loadConfigSet(ctx.globals(cmd));
+        const g = ctx.globals(cmd);
+        const loaded = await loadConfigSet(g);
+        // NotificationDestination documents are checked too (their shape, not
+        // their credentials: those are read where the controller runs).
+        const destinations = await loadDestinationDocuments(g);
+        const config = destinations.problems.length === 0 ? loaded : { ...loaded, problems: [...loaded.problems, ...destinations.problems] };
         ctx.write(renderValidation(config, opts.output));
         return validationExitCode(config);
       }),

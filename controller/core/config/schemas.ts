@@ -5,6 +5,7 @@
 import resolvedSettingsJson from '../../../schemas/resolved-settings.schema.json' with { type: 'json' };
 import settingsPatchJson from '../../../schemas/settings-patch.schema.json' with { type: 'json' };
 import schedulingConfigJson from '../../../schemas/scheduling-config.schema.json' with { type: 'json' };
+import notificationDestinationJson from '../../../schemas/notification-destination.schema.json' with { type: 'json' };
 
 /** A JSON Schema object, as read from schemas/. */
 export type JsonSchema = Record<string, unknown>;
@@ -18,6 +19,9 @@ export const resolvedSettingsSchema: JsonSchema = resolvedSettingsJson;
 export const settingsPatchSchema: JsonSchema = settingsPatchJson;
 /** A whole SchedulingConfig document; `spec.settings` is a `$ref` to the patch schema. */
 export const schedulingConfigSchema: JsonSchema = schedulingConfigJson;
+/** A NotificationDestination document (beside the SchedulingConfigs). */
+export const notificationDestinationSchema: JsonSchema = notificationDestinationJson;
+export const DESTINATION_KIND = 'NotificationDestination';
 
 /**
  * The document schema with `spec.settings` inlined (no `$ref`, no `$id`), the

@@ -1,0 +1,76 @@
+// A NotificationDestination document into a destination, or its problems.
+// Each document stands alone: an invalid one is reported (document, JSON
+// pointer, what to do) and the others are still used.
+import { describeSchemaErrors } from '../config/schema-errors.js';
+import { DESTINATION_KIND } from '../config/schemas.js';
+import { destinationSchemaErrors } from '../config/validators.js';
+import type { Problem } from '../errors.js';
+import { severityRank, type EventType, type NotificationEvent, type Severity } from './event.js';
+
+/** Where a credential is read: an environment variable of the controller, or a key of a Kubernetes Secret. */
+export type ValueFrom = { env: string } | { secretKeyRef: { name: string; key: string } };
+
+export interface DestinationFilter {
+  /** null: every type. */
+  eventTypes: EventType[] | null;
+  minSeverity: Severity;
+}
+
+export type Destination =
+  | ({ name: string; origin: string; type: 'webhook'; url: string; secretFrom: ValueFrom } & DestinationFilter)
+  | ({ name: string; origin: string; type: 'slack'; urlFrom: ValueFrom } & DestinationFilter);
+
+export function isDestinationDocument(raw: unknown): boolean {
+  return isObject(raw) && raw.kind === DESTINATION_KIND;
+}
+
+export function parseDestinationDocument(raw: unknown, origin: string, index?: number): { destination?: Destination; problems: Problem[] } {
+  const name = isObject(raw) && isObject(raw.metadata) && typeof raw.metadata.name === 'string' && raw.metadata.name ? raw.metadata.name : index === undefined ? '(unnamed)' : `(unnamed document #${index + 1})`;
+  const base = { scope: `destination:${name}`, document: name, origin, severity: 'error' as const };
+  const problems: Problem[] = describeSchemaErrors(
+    // An `if` failure only says which `then` applied; that one's own error names the field.
+    destinationSchemaErrors(raw).filter((e) => e.keyword !== 'if'),
+    '', 'CONFIG_SCHEMA').map((f) => ({ ...base, code: f.code, pointer: f.pointer, message: `${f.message} This destination gets no notifications until it is fixed; the others are not affected.` }));
+  if (problems.length > 0) return { problems };
+  const spec = (raw as { spec: Record<string, unknown> }).spec;
+  // The schema requires what a type needs; a field of the other type is a mistake worth saying.
+  const foreign = spec.type === 'webhook' ? ['urlFrom'] : ['url', 'secretFrom'];
+  for (const f of foreign) {
+    if (spec[f] !== undefined) {
+      problems.push({ ...base, code: 'CONFIG_SCHEMA', pointer: `/spec/${f}`, message: `"${f}" is not read for a ${String(spec.type)} destination; remove it (${spec.type === 'webhook' ? 'a webhook takes url and secretFrom' : 'a Slack destination takes urlFrom only: the URL is its credential'}).` });
+    }
+  }
+  if (problems.length > 0) return { problems };
+  const filter: DestinationFilter = {
+    eventTypes: Array.isArray(spec.eventTypes) ? ([...spec.eventTypes] as EventType[]) : null,
+    minSeverity: (spec.minSeverity as Severity | undefined) ?? 'info',
+  };
+  const destination: Destination =
+    spec.type === 'webhook'
+      ? { name, origin, type: 'webhook', url: spec.url as string, secretFrom: spec.secretFrom as ValueFrom, ...filter }
+      : { name, origin, type: 'slack', urlFrom: spec.urlFrom as ValueFrom, ...filter };
+  return { destination, problems: [] };
+}
+
+/** Does `destination` want `event`? Its type is listed (or no list is given) and its severity is at least the minimum. */
+export function wants(destination: DestinationFilter, event: Pick<NotificationEvent, 'type' | 'severity'>): boolean {
+  if (destination.eventTypes !== null && !destination.eventTypes.includes(event.type)) return false;
+  return severityRank(event.severity) >= severityRank(destination.minSeverity);
+}
+
+/** Two documents of one name: the later is a mistake (which one was meant cannot be known), so both are refused. */
+export function refuseDuplicateNames(list: Destination[]): { destinations: Destination[]; problems: Problem[] } {
+  const count = new Map<string, number>();
+  for (const d of list) count.set(d.name, (count.get(d.name) ?? 0) + 1);
+  const problems: Problem[] = [];
+  for (const d of list) {
+    if ((count.get(d.name) ?? 0) > 1) {
+      problems.push({ code: 'CONFIG_CONFLICT', scope: `destination:${d.name}`, document: d.name, origin: d.origin, pointer: '/metadata/name', severity: 'error', message: `Two NotificationDestination documents are named "${d.name}"; rename one. Neither gets notifications until then.` });
+    }
+  }
+  return { destinations: list.filter((d) => (count.get(d.name) ?? 0) === 1), problems };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
