@@ -4,7 +4,7 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseDestinationDocument, refuseDuplicateNames, type Destination } from '../core/notifications/destination.js';
 import type { Problem } from '../core/errors.js';
-import { describeApiError, kubernetesTarget, SCHEDULING_GROUP, SCHEDULING_VERSION, type KubernetesSourceOptions } from './kubernetes-api.js';
+import { apiStatusCode, describeApiError, kubernetesTarget, SCHEDULING_GROUP, SCHEDULING_VERSION, type KubernetesSourceOptions } from './kubernetes-api.js';
 
 export const DESTINATION_PLURAL = 'notificationdestinations';
 
@@ -15,6 +15,14 @@ export async function loadDestinationsFromKubernetes(opts: KubernetesSourceOptio
     const body = (await target.api.listNamespacedCustomObject({ group: SCHEDULING_GROUP, version: SCHEDULING_VERSION, namespace: target.namespace, plural: DESTINATION_PLURAL })) as { items?: unknown } | null;
     items = Array.isArray(body?.items) ? body.items : [];
   } catch (err) {
+    // `helm upgrade` does not install a chart's new CRDs: a cluster without
+    // this one has no destinations to send to, which is not a broken configuration.
+    if (apiStatusCode(err) === 404) {
+      return {
+        destinations: [],
+        problems: [{ code: 'CONFIG_UNREADABLE', scope: 'notifications', origin: `kubernetes:${target.namespace}`, pointer: '', severity: 'warning', message: `The NotificationDestination resource type is not installed in this cluster, so no notification destinations are configured from Kubernetes. Install it with \`kubectl apply -f crds/\` (helm upgrade does not add new CRDs) to send notifications; until then they wait in the outbox.` }],
+      };
+    }
     const message = describeApiError(err, `list ${DESTINATION_PLURAL}`, target);
     return { destinations: [], problems: [{ code: 'CONFIG_UNREADABLE', scope: 'notifications', origin: `kubernetes:${target.namespace}`, pointer: '', severity: 'error', message: `${message} No notification is sent until it can be read; they wait in the outbox.` }] };
   }

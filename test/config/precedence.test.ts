@@ -141,6 +141,7 @@ t.test('every leaf of the resolved settings has exactly one source, and nothing 
     '/removal/bookedChanges',
     '/cleanup/deleteSeriesAfterDays',
     '/safety/maxRemovalsPerRun',
+    '/history/retainDays',
   ]);
   t.same(r.provenance['/sessionDefaults/capacity'], { document: 'series-downtown-yoga-mon', origin: 'series-downtown-yoga-mon.yaml' });
   t.same(
