@@ -26,7 +26,7 @@ import type { GlobalOptions } from '../../controller/cli/context.js';
 
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
 /** `context use` writes the contexts file only, never a database. */
-const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'runs', 'snapshot', 'validate']);
+const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'export ics', 'get sessions', 'runs', 'snapshot', 'validate']);
 /** Non-GET routes that never write. */
 const READ_ONLY_ROUTES = new Set<string>();
 
