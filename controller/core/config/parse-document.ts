@@ -50,6 +50,7 @@ export function parseConfigDocument(raw: unknown, origin: string, index?: number
     };
     if (index !== undefined) document.index = index;
     if (typeof metadata.generation === 'number') document.generation = metadata.generation;
+    if (isObject(spec.holidayCalendars)) document.holidayCalendars = { ...(spec.holidayCalendars as Record<string, string>) };
     return { document, problems: [] };
   }
 
