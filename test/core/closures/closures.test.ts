@@ -58,15 +58,15 @@ t.test('closureIndex finds a date in single dates and in ranges, overlapping or 
   t.equal(closureReasonFor({ '2026-12-20/2026-12-31': 'Winter break' }, '2026-12-21'), 'the branch is closed that day (Winter break)');
 });
 
-function keys(patch: Partial<ClassSeries>, closures: Record<string, string>, zone = 'America/New_York', now = NOW): string[] {
-  return desiredSessions({ series: series(patch), timezone: zone, settings: settings({ closures }), now }).sessions.map((s) => s.occurrenceKey);
+function keys(patch: Partial<ClassSeries>, closures: Record<string, string>, zone = 'America/New_York', now = NOW, ambiguousTime: 'earlier' | 'later' = 'earlier'): string[] {
+  return desiredSessions({ series: series(patch), timezone: zone, settings: settings({ closures, dst: { ambiguousTime } }), now }).sessions.map((s) => s.occurrenceKey);
 }
 
 t.test('generation: a range drops every date in it, a part of a day only the sessions that overlap it', async (t) => {
   // A daily series at 09:00 for 45 minutes (New York), 2026-03-02 to 2026-03-06.
   const week = { startDate: '2026-03-02', endDate: '2026-03-06' };
   const all = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
-  const rows: Array<{ name: string; patch: Partial<ClassSeries>; closures: Record<string, string>; want: string[]; now?: number }> = [
+  const rows: Array<{ name: string; patch: Partial<ClassSeries>; closures: Record<string, string>; want: string[]; now?: number; ambiguousTime?: 'later' }> = [
     { name: 'a range closes both its ends and the days between', patch: week, closures: { '2026-03-03/2026-03-05': 'Works' }, want: ['2026-03-02', '2026-03-06'] },
     { name: 'a range reaching past the series changes only the days in it', patch: week, closures: { '2026-03-05/2026-04-30': 'Spring' }, want: ['2026-03-02', '2026-03-03', '2026-03-04'] },
     { name: 'part of a day overlapping the session cancels it', patch: week, closures: { '2026-03-04T09:30/12:00': 'Fire drill' }, want: ['2026-03-02', '2026-03-03', '2026-03-05', '2026-03-06'] },
@@ -87,14 +87,22 @@ t.test('generation: a range drops every date in it, a part of a day only the ses
       want: ['2026-03-07', '2026-03-09'],
     },
     {
-      name: 'in the fall-back overlap a closure to 01:30 reaches the later 01:30 (EST)',
+      name: 'in the fall-back overlap a closure to 01:30 reaches the later 01:30 (EST), so a session at the later 01:10 is cancelled',
       patch: { startDate: '2026-10-31', endDate: '2026-11-02', startTime: '01:10', durationMinutes: 10 },
       closures: { '2026-11-01T00:00/01:30': 'Overnight' },
       want: ['2026-10-31', '2026-11-02'],
       now: at('2026-10-01T12:00:00Z'),
+      ambiguousTime: 'later',
+    },
+    {
+      name: 'in the fall-back overlap a closure from 01:30 starts at the earlier 01:30 (EDT), so a session at the earlier 01:40 is cancelled',
+      patch: { startDate: '2026-10-31', endDate: '2026-11-02', startTime: '01:40', durationMinutes: 10 },
+      closures: { '2026-11-01T01:30/02:00': 'Overnight' },
+      want: ['2026-10-31', '2026-11-02'],
+      now: at('2026-10-01T12:00:00Z'),
     },
   ];
-  for (const row of rows) t.same(keys(row.patch, row.closures, 'America/New_York', row.now ?? NOW), row.want, row.name);
+  for (const row of rows) t.same(keys(row.patch, row.closures, 'America/New_York', row.now ?? NOW, row.ambiguousTime), row.want, row.name);
 });
 
 t.test('configuration: closure keys are checked with the document and pointer, and null removes an inherited range', async (t) => {
@@ -120,4 +128,36 @@ t.test('configuration: closure keys are checked with the document and pointer, a
   t.same(downtown.ok && downtown.settings.closures, { '2026-12-25': 'Christmas Day', '2026-12-31T12:00/24:00': "New Year's Eve" }, 'a branch removes the inherited range with null and closes one day instead');
   t.same(uptown.ok && uptown.settings.closures, base.closures, 'another branch keeps the range');
   t.equal(downtown.ok && downtown.provenance['/closures/2026-12-24~12026-12-26'], undefined, 'the removed range has no provenance');
+});
+
+t.test('a plan removes the sessions a new closure covers, and says which closure', async (t) => {
+  const { openMigratedPglite } = await import('../../helpers/backends.js');
+  const { loadInputs } = await import('../../../controller/store/load.js');
+  const { reconcile } = await import('../../../controller/runtime/reconcile.js');
+  const { baseConfig, silentLogger } = await import('../../helpers/fixtures.js');
+  const db = await openMigratedPglite(t);
+  const loaded = await loadInputs(db, {
+    branches: [{ id: 'ny', name: 'New York', timezone: 'America/New_York' }],
+    series: [
+      { id: 'am', branchId: 'ny', title: 'Morning', rrule: 'FREQ=DAILY', startDate: '2026-03-02', endDate: '2026-03-08', startTime: '09:00', durationMinutes: 45, capacity: 10, instructorId: null, roomId: null, exdates: [] },
+      { id: 'pm', branchId: 'ny', title: 'Evening', rrule: 'FREQ=DAILY', startDate: '2026-03-02', endDate: '2026-03-08', startTime: '18:00', durationMinutes: 60, capacity: 10, instructorId: null, roomId: null, exdates: [] },
+    ],
+  });
+  t.same(loaded.problems, []);
+  const run = (closures: Record<string, string>, mode: 'plan' | 'apply') =>
+    reconcile({ db, config: baseConfig({ closures }), logger: silentLogger(), now: NOW, clock: () => NOW, mode });
+  t.equal((await run({}, 'apply')).exitCode, 0);
+  const plan = await run({ '2026-03-03/2026-03-04': 'Works', '2026-03-06T17:00/19:00': 'Staff meeting' }, 'plan');
+  const removals = plan.plan.branches.flatMap((b) => b.changes).map((c) => [c.action, c.seriesId, c.occurrenceKey, c.reason]);
+  t.same(
+    removals,
+    [
+      ['delete', 'am', '2026-03-03', 'the branch is closed that day (Works)'],
+      ['delete', 'am', '2026-03-04', 'the branch is closed that day (Works)'],
+      ['delete', 'pm', '2026-03-03', 'the branch is closed that day (Works)'],
+      ['delete', 'pm', '2026-03-04', 'the branch is closed that day (Works)'],
+      ['delete', 'pm', '2026-03-06', 'the branch is closed from 17:00 to 19:00 on 2026-03-06 (Staff meeting)'],
+    ],
+    "the range removes both series' sessions on its days; the part of a day only the evening session",
+  );
 });
