@@ -109,3 +109,30 @@ t.test('a calendar that cannot be used is a problem naming the document and the 
     t.ok(buildConfigSet(documents, problems).blocksAll, `${row.name}: the base's scope is blocked until it is fixed`);
   }
 });
+
+t.test('the next plan removes the sessions on the holidays, each with the event as its reason', async (t) => {
+  const { openMigratedPglite } = await import('../helpers/backends.js');
+  const { loadInputs } = await import('../../controller/store/load.js');
+  const { reconcile } = await import('../../controller/runtime/reconcile.js');
+  const { baseConfig, silentLogger } = await import('../helpers/fixtures.js');
+  const db = await openMigratedPglite(t);
+  const loaded = await loadInputs(db, {
+    branches: [{ id: 'dub', name: 'Dublin', timezone: 'Europe/Dublin' }],
+    series: [{ id: 'yoga', branchId: 'dub', title: 'Yoga', rrule: 'FREQ=DAILY', startDate: '2026-03-16', endDate: '2026-04-07', startTime: '09:00', durationMinutes: 45, capacity: 10, instructorId: null, roomId: null, exdates: [] }],
+  });
+  t.same(loaded.problems, []);
+  t.equal((await reconcile({ db, config: baseConfig({ generation: { enabled: true, horizonDays: 60 } }), logger: silentLogger(), now: NOW, clock: () => NOW, mode: 'apply' })).exitCode, 0, 'sessions exist before the calendar is named');
+  const dir = t.testdir({ 'base.yaml': BASE.replace(`closures: { "2026-03-17": "St Patrick's Day (our wording)" }`, 'closures: {}'), holidays: { 'ie.ics': HOLIDAYS } });
+  const { documents, problems } = await loadConfigDocumentsFromDir(dir);
+  const plan = await reconcile({ db, config: buildConfigSet(documents, problems), logger: silentLogger(), now: NOW, clock: () => NOW, mode: 'plan' });
+  t.same(
+    plan.plan.branches.flatMap((b) => b.changes).map((c) => [c.action, c.occurrenceKey, c.reason]),
+    [
+      ['delete', '2026-03-17', "the branch is closed that day (St Patrick's Day)"],
+      ['delete', '2026-03-23', 'the branch is closed that day (Spring break)'],
+      ['delete', '2026-03-24', 'the branch is closed that day (Spring break)'],
+      ['delete', '2026-03-25', 'the branch is closed that day (Spring break)'],
+      ['delete', '2026-04-06', 'the branch is closed that day (Easter Monday)'],
+    ],
+  );
+});
