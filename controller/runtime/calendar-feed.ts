@@ -2,7 +2,7 @@
 // feed routes of `classctl serve`: one read-only snapshot, a batch of
 // sessions at a time, and the validators HTTP caching needs. Writes nothing.
 import { createHash } from 'node:crypto';
-import { renderFeed, type FeedSession } from '../core/calendar/feed-ics.js';
+import { FeedWriter } from '../core/calendar/feed-ics.js';
 import { FEED_PAST_DAYS, feedName, type FeedTarget } from '../core/calendar/feed-target.js';
 import { DAY_MS } from '../core/generation/local-date.js';
 import { LATEST_INSTANT_MS } from '../core/instant-range.js';
@@ -39,7 +39,10 @@ export async function readFeed(db: Database, target: FeedTarget, window: FeedWin
     const names = await branchNames(tx);
     const branchId = target.kind === 'instructor' ? (onlyBranch ?? null) : target.branchId;
     if (branchId !== null && !names.has(branchId)) return null;
-    const sessions: FeedSession[] = [];
+    const name = feedName(target, branchId === null ? undefined : names.get(branchId)) + (target.kind === 'instructor' && branchId !== null ? ` at ${names.get(branchId)}` : '');
+    const writer = new FeedWriter(name, names);
+    const chunks: string[] = [writer.header()];
+    let sessions = 0;
     let lastModified: Date | null = null;
     for await (const batch of feedBatches(tx, {
       branchId,
@@ -47,14 +50,15 @@ export async function readFeed(db: Database, target: FeedTarget, window: FeedWin
       instructorId: target.kind === 'instructor' ? target.instructorId : null,
       ...window,
     })) {
-      for (const s of batch) {
-        sessions.push(s);
-        if (lastModified === null || s.updatedAt > lastModified) lastModified = s.updatedAt;
-      }
+      for (const s of batch) if (lastModified === null || s.updatedAt > lastModified) lastModified = s.updatedAt;
+      sessions += batch.length;
+      chunks.push(writer.events(batch));
     }
-    const name = feedName(target, branchId === null ? undefined : names.get(branchId)) + (target.kind === 'instructor' && branchId !== null ? ` at ${names.get(branchId)}` : '');
-    const body = renderFeed(name, sessions, names);
+    chunks.push(writer.footer());
+    // The body is sent with its ETag in the headers, so it is whole before it
+    // is sent; what is held is its text, one string per batch, not the rows.
+    const body = chunks.join('');
     const etag = `"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
-    return { body, etag, lastModified, sessions: sessions.length };
+    return { body, etag, lastModified, sessions };
   });
 }

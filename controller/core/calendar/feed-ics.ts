@@ -5,7 +5,7 @@
 // already, so a UTC time cannot be misread, and a feed carries no VTIMEZONE
 // whose rules could go stale; calendar applications show each event in their
 // user's zone.
-import ical, { ICalEventStatus } from 'ical-generator';
+import ical, { ICalEventStatus, type ICalCalendar } from 'ical-generator';
 
 export interface FeedSession {
   seriesId: string;
@@ -30,12 +30,48 @@ export function sessionUid(s: Pick<FeedSession, 'seriesId' | 'occurrenceKey'>): 
 /** Re-read by subscribers at least this often (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
 export const FEED_REFRESH_SECONDS = 3600;
 
-export function renderFeed(name: string, sessions: Iterable<FeedSession>, branchNames: ReadonlyMap<string, string>): string {
-  const calendar = ical({ prodId: { company: 'classctl', product: 'class-series-controller', language: 'EN' }, name, ttl: FEED_REFRESH_SECONDS });
-  for (const s of sessions) {
-    const branch = branchNames.get(s.branchId) ?? s.branchId;
+const END = 'END:VCALENDAR';
+
+/**
+ * Writes one feed a batch of sessions at a time: `header()`, then
+ * `events(batch)` for each batch, then `footer()`. Each batch goes through
+ * ical-generator (escaping, line folding) and is dropped once written, so a
+ * feed never holds more than one batch of events.
+ */
+export class FeedWriter {
+  private readonly calendar: ICalCalendar;
+  private readonly head: string;
+
+  constructor(
+    name: string,
+    private readonly branchNames: ReadonlyMap<string, string>,
+  ) {
+    this.calendar = ical({ prodId: { company: 'classctl', product: 'class-series-controller', language: 'EN' }, name, ttl: FEED_REFRESH_SECONDS });
+    // The calendar's own lines, before its first event: ical-generator writes
+    // properties, then events, then END:VCALENDAR.
+    this.head = this.calendar.toString().slice(0, -END.length);
+  }
+
+  header(): string {
+    return this.head;
+  }
+
+  events(batch: Iterable<FeedSession>): string {
+    for (const s of batch) this.add(s);
+    const text = this.calendar.toString();
+    this.calendar.clear();
+    return text.slice(this.head.length, -END.length);
+  }
+
+  /** RFC 5545 ends every content line with CRLF, the last one included. */
+  footer(): string {
+    return `${END}\r\n`;
+  }
+
+  private add(s: FeedSession): void {
+    const branch = this.branchNames.get(s.branchId) ?? s.branchId;
     const description = [s.instructorId ? `Instructor: ${s.instructorId}` : null, `Branch: ${branch}`, `Series: ${s.seriesId}`].filter((l) => l !== null).join('\n');
-    calendar.createEvent({
+    this.calendar.createEvent({
       id: sessionUid(s),
       sequence: s.revision,
       start: s.startsAt,
@@ -51,5 +87,10 @@ export function renderFeed(name: string, sessions: Iterable<FeedSession>, branch
       lastModified: s.updatedAt,
     });
   }
-  return calendar.toString();
+}
+
+/** A whole feed at once (small feeds, tests). */
+export function renderFeed(name: string, sessions: Iterable<FeedSession>, branchNames: ReadonlyMap<string, string>): string {
+  const writer = new FeedWriter(name, branchNames);
+  return writer.header() + writer.events(sessions) + writer.footer();
 }
