@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigSet } from '../core/config/config-set.js';
 import { ClassctlError } from '../core/errors.js';
+import { FEED_SECRET_ENV } from '../core/calendar/feed-target.js';
 import { buildApp } from '../server/app.js';
 import { watchConfigDir, type ConfigWatch } from '../runtime/config-watch.js';
 import { createControllerLoop, type ControllerLoop, type StopOutcome } from '../runtime/controller-loop.js';
@@ -139,6 +140,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       loopStatus: () => loop.status(),
       registry: metrics.registry,
       apiToken,
+      feedSecret: o.env[FEED_SECRET_ENV] || undefined,
       checkWriteGuards: async () => {
         await checkApplyGuards(db, { expectedEnv: o.globals.env, allowApply: o.env.CLASSCTL_ALLOW_APPLY, action: 'reconcile' });
       },
@@ -159,7 +161,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
     const port = typeof address === 'object' && address ? address.port : o.port;
     const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
     log.info(
-      { url, port, database: db.describe(), ...(o.globals.context ? { context: o.globals.context.name } : {}), intervalMs: o.intervalMs, configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled' },
+      { url, port, database: db.describe(), ...(o.globals.context ? { context: o.globals.context.name } : {}), intervalMs: o.intervalMs, configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled', calendarFeeds: o.env[FEED_SECRET_ENV] ? 'enabled' : 'disabled' },
       'classctl serve listening.',
     );
     loop.start();

@@ -1,5 +1,6 @@
 // One branch's plan: desired sessions of every series (core generation) diffed
 // against what the branch already has. Pure; the runtime feeds it a snapshot.
+import { closureIndex, closureReasonFor } from './closures/closure-index.js';
 import type { ConfigSet } from './config/config-set.js';
 import { diffSessions } from './diff-sessions.js';
 import { findDoubleBookings, mergeDoubleBookings, type DoubleBookingScope } from './double-booking.js';
@@ -228,11 +229,13 @@ function whyNotDesired(
   window: { from: LocalDate; to: LocalDate } | null,
   skippedByDst: ReadonlySet<string>,
 ): string {
-  const closure = settings.closures[key];
-  if (closure !== undefined) return `the branch is closed that day (${closure})`;
+  const dayClosure = closureIndex(settings.closures).dayReason(key);
+  if (dayClosure !== undefined) return `the branch is closed that day (${dayClosure})`;
   if (series.exdates.includes(key)) return 'the date is in the series exdates';
   if (series.endDate !== null && key > series.endDate) return `after the series end date ${series.endDate}`;
   if (key < series.startDate) return `before the series start date ${series.startDate}`;
+  const partClosure = closureReasonFor(settings.closures, key);
+  if (partClosure !== undefined && window !== null && key >= window.from && key <= window.to) return partClosure;
   if (skippedByDst.has(key)) return 'the start time does not exist that day (DST gap, dst.nonexistentTime: skip)';
   if (window !== null && key > window.to) return 'beyond the generation horizon';
   return 'the recurrence rule no longer produces this date';

@@ -103,4 +103,6 @@ export interface ConfigDocument {
   settings: Record<string, unknown>;
   /** metadata.generation of a custom resource (for status.observedGeneration). */
   generation?: number;
+  /** spec.holidayCalendars: name → .ics path relative to the config directory; the files source turns them into closures. */
+  holidayCalendars?: Record<string, string>;
 }

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../runtime/logger.js';
 import type { Database } from '../store/database.js';
 import { installErrorHandlers, toErrorResponse } from './error-handler.js';
 import { registerExplainRoute } from './routes/explain.js';
+import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerPlanRoute } from './routes/plan.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   registry: Registry;
   /** CLASSCTL_API_TOKEN: POST /api/reconcile is disabled without it. */
   apiToken?: string;
+  /** CLASSCTL_FEED_SECRET: the key of the feeds' tokens; without it no calendar feed is served. */
+  feedSecret?: string;
   /** The write guards POST /api/reconcile checks before it queues a run (throws a GUARD_* ClassctlError: 409). */
   checkWriteGuards?: () => Promise<void>;
   logger?: Logger;
@@ -96,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPlanRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
   registerExplainRoute(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerRunsRoute(app, { db: deps.db });
+  registerFeedRoutes(app, { db: deps.db, clock: deps.clock, feedSecret: deps.feedSecret });
   registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken, checkWriteGuards: deps.checkWriteGuards });
   await app.ready();
   return app;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Problem } from '../core/errors.js';
 import type { ConfigDocument } from '../core/types.js';
 import { parseConfigFile } from './config-file.js';
+import { attachHolidayCalendars } from './holiday-calendars.js';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
 
@@ -48,6 +49,7 @@ export async function loadConfigDocumentsFromDir(dir: string): Promise<{ documen
     documents.push(...parsed.documents);
     problems.push(...parsed.problems);
   }
+  problems.push(...(await attachHolidayCalendars(documents, dir)));
   return { documents, problems };
 }
 

@@ -2,6 +2,7 @@
 // kubernetes`): the same documents as `--config DIR`, read from the API server
 // of the cluster the controller runs in (or the kubeconfig's).
 import { parseConfigDocument } from '../core/config/parse-document.js';
+import { scopeLabel } from '../core/config/scope.js';
 import { ClassctlError, type Problem } from '../core/errors.js';
 import type { ConfigDocument } from '../core/types.js';
 import { describeApiError, kubernetesTarget, listSchedulingConfigs, type KubernetesSourceOptions } from './kubernetes-api.js';
@@ -66,9 +67,23 @@ export async function loadConfigDocumentsFromKubernetes(opts: KubernetesSourceOp
     const parsed = parseConfigDocument(item.raw, resourceOrigin(item.namespace, item.name));
     if (parsed.document) out.documents.push(parsed.document);
     out.problems.push(...parsed.problems);
+    if (parsed.document?.holidayCalendars) out.problems.push(holidayCalendarsNotRead(parsed.document));
     const resource: ConfigResource = { name: item.name, namespace: item.namespace, generation: item.generation };
     if (item.status !== undefined) resource.status = item.status;
     out.resources.push(resource);
   }
   return out;
+}
+
+/** A custom resource has no config directory to read .ics files from: say so rather than ignore them. */
+function holidayCalendarsNotRead(d: ConfigDocument): Problem {
+  return {
+    code: 'CONFIG_HOLIDAY_CALENDAR',
+    scope: scopeLabel(d.scope),
+    document: d.name,
+    origin: d.origin,
+    pointer: '/spec/holidayCalendars',
+    severity: 'error',
+    message: 'holidayCalendars are read from --config directories only; a SchedulingConfig resource cannot name files. List the holidays under spec.settings.closures instead (ranges "2026-12-24/2026-12-26" are allowed).',
+  };
 }

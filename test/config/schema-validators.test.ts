@@ -28,8 +28,9 @@ const resolvedBase = settings();
 
 const documentRows = [
   { name: 'a valid base document', value: doc({ generation: { horizonDays: 28 } }), valid: true },
-  { name: 'a valid closure date (the date format)', value: doc({ closures: { '2027-01-01': 'New Year' } }), valid: true },
-  { name: 'an invalid closure date (the date format)', value: doc({ closures: { '2027-02-30': 'no such day' } }), valid: false },
+  { name: 'valid closure keys (the key pattern): a date, a range, part of a day', value: doc({ closures: { '2027-01-01': 'New Year', '2027-01-02/2027-01-03': 'Break', '2027-01-04T12:00/18:00': 'Party' } }), valid: true },
+  // Whether the date exists is checked with the document, after the schema (test/core/closures).
+  { name: 'an invalid closure key (the key pattern)', value: doc({ closures: { '2027-01-04T12:00': 'no end' } }), valid: false },
   { name: 'an unknown settings field', value: doc({ generaton: {} }), valid: false },
   { name: 'a wrong type and an out-of-range number together (allErrors)', value: doc({ generation: { enabled: 'yes', horizonDays: -1 } }), valid: false },
   { name: 'an unknown enum value', value: doc({ dst: { nonexistentTime: 'later' } }), valid: false },

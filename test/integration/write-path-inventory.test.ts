@@ -27,7 +27,7 @@ import type { GlobalOptions } from '../../controller/cli/context.js';
 
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
 /** `context use` writes the contexts file only, never a database. */
-const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'get sessions', 'history', 'notifications', 'runs', 'runs show', 'snapshot', 'validate']);
+const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'export ics', 'get sessions', 'history', 'notifications', 'runs', 'runs show', 'snapshot', 'validate']);
 /**
  * Commands whose write rows need a flag: without it they never write, so they
  * run on production without CLASSCTL_ALLOW_APPLY and leave it byte-identical.

@@ -27,6 +27,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'doctor', summary: 'Check the data invariants; exit 1 listing offending rows.', load: () => import('./doctor.js') },
   { name: 'env', summary: 'The environment this database belongs to (production, staging, …), checked before every apply.', load: () => import('./env.js') },
   { name: 'explain', args: '[seriesId]', summary: 'Show the resolved settings of a series or of --branch [--series], with the document that set each field.', load: () => import('./explain.js') },
+  { name: 'export', summary: 'Export a calendar feed as iCalendar: export ics --branch ID [--room R] | --instructor I [--out FILE] [--url BASE].', load: () => import('./export.js') },
   { name: 'get', summary: "List a branch's sessions as a table in its time zone: get sessions --branch ID [--week W | --from D --to D].", load: () => import('./get.js') },
   { name: 'history', summary: 'What runs changed, newest first, with the reason and the fields before and after: --series, --session, --run, --since.', load: () => import('./history.js') },
   { name: 'load', args: '<file>', summary: 'Show (default) or, with --apply, upsert the branches and series of a YAML or JSON file.', load: () => import('./load.js') },

@@ -1,6 +1,7 @@
 // One raw SchedulingConfig (from a YAML/JSON file or a custom resource) into a
 // ConfigDocument, or every problem it has. Shared by the files and Kubernetes sources.
-import type { Problem } from '../errors.js';
+import { CLOSURE_KEY_FORMS, CLOSURE_KEY_PATTERN, readClosureKey } from '../closures/closure-key.js';
+import { joinPointer, type Problem } from '../errors.js';
 import type { ConfigDocument, ConfigScope } from '../types.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { API_VERSION, KIND } from './schemas.js';
@@ -8,6 +9,7 @@ import { readScope, scopeLabel, type ScopeLabel } from './scope.js';
 import { documentSchemaErrors } from './validators.js';
 
 const SETTINGS_POINTER = '/spec/settings';
+const CLOSURE_KEY_SYNTAX = new RegExp(CLOSURE_KEY_PATTERN);
 
 export interface ParsedDocument {
   /** Present only when the document is valid against the document (patch) schema. */
@@ -36,7 +38,8 @@ export function parseConfigDocument(raw: unknown, origin: string, index?: number
   }
 
   const errors = documentSchemaErrors(raw);
-  if (errors.length === 0 && scope) {
+  const keyProblems = closureKeyProblems(raw, base);
+  if (errors.length === 0 && keyProblems.length === 0 && scope) {
     const metadata = raw.metadata as Record<string, unknown>;
     const spec = raw.spec as Record<string, unknown>;
     const document: ConfigDocument = {
@@ -47,6 +50,7 @@ export function parseConfigDocument(raw: unknown, origin: string, index?: number
     };
     if (index !== undefined) document.index = index;
     if (typeof metadata.generation === 'number') document.generation = metadata.generation;
+    if (isObject(spec.holidayCalendars)) document.holidayCalendars = { ...(spec.holidayCalendars as Record<string, string>) };
     return { document, problems: [] };
   }
 
@@ -57,7 +61,33 @@ export function parseConfigDocument(raw: unknown, origin: string, index?: number
     pointer: f.pointer,
     message: headerMessage(raw, name, f.pointer) ?? f.message,
   }));
+  problems.push(...keyProblems);
   return { problems };
+}
+
+/**
+ * Closure keys the schema's pattern lets through but the calendar does not
+ * (2026-02-30, a range that ends before it starts, 25:00, an end before the start).
+ */
+function closureKeyProblems(raw: Record<string, unknown>, base: Omit<Problem, 'code' | 'pointer' | 'message'>): Problem[] {
+  const spec = raw.spec;
+  const settings = isObject(spec) ? spec.settings : undefined;
+  const closures = isObject(settings) ? settings.closures : undefined;
+  if (!isObject(closures)) return [];
+  const problems: Problem[] = [];
+  for (const key of Object.keys(closures)) {
+    // A key the schema's pattern already refused is reported once, by the schema.
+    if (!CLOSURE_KEY_SYNTAX.test(key)) continue;
+    const read = readClosureKey(key);
+    if (read.ok) continue;
+    problems.push({
+      ...base,
+      code: 'CONFIG_SCHEMA',
+      pointer: `${SETTINGS_POINTER}/closures${joinPointer(key)}`,
+      message: `Closure "${key}": ${read.why}. Write ${CLOSURE_KEY_FORMS}.`,
+    });
+  }
+  return problems;
 }
 
 /** apiVersion and kind: a sentence naming the document, the field and the one value classctl reads. */

@@ -2,6 +2,7 @@
 // into the document, and a sentence that says what to change.
 import type { ErrorCode } from '../errors.js';
 import { joinPointer } from '../errors.js';
+import { CLOSURE_KEY_FORMS } from '../closures/closure-key.js';
 import type { SchemaError } from './validators.js';
 
 export interface SchemaFinding {
@@ -93,6 +94,14 @@ function describeOne(e: SchemaError, prefix: string, fallbackCode: ErrorCode, mi
     case 'maxLength':
       return { code: fallbackCode, pointer: at, message: `Must be at most ${String(params.limit)} characters long.` };
     case 'pattern':
+      // Only closure keys are checked by a propertyNames pattern in our schemas.
+      if (e.propertyName !== undefined) {
+        return {
+          code: fallbackCode,
+          pointer: at + joinPointer(e.propertyName),
+          message: `Closure "${e.propertyName}" is not a closure key: write ${CLOSURE_KEY_FORMS}.`,
+        };
+      }
       if (at === '/metadata/name') {
         return {
           code: fallbackCode,

@@ -1,13 +1,14 @@
 // The sessions one series should have, for a run at `now`. Pure: the series, its branch zone, its resolved settings and
 // `now` in; sessions and problems out. docs/generation-rules.md states every
 // rule in plain words.
+import { closureIndex, type ClosureIndex } from '../closures/closure-index.js';
 import { ErrorCodes, type Problem } from '../errors.js';
 import type { ClassSeries, DesiredSession, LocalDate, ResolvedSettings } from '../types.js';
 import { generationWindow } from './generation-window.js';
 import { DAY_MS, localDateAt, localDateOfEpochDay } from './local-date.js';
 import { MAX_COUNTED_OCCURRENCES, expandOccurrenceDates, type Expansion } from './recurrence.js';
 import { checkSeries } from './series-validation.js';
-import { zoneOffsetTable } from './zone-offsets.js';
+import { zoneOffsetTable, type ZoneOffsetTable } from './zone-offsets.js';
 import { floatingMs, resolveWallClock } from './zoned-time.js';
 
 export interface GenerationInput {
@@ -73,6 +74,25 @@ function expandInRanges(
   return { dates, days, countCap };
 }
 
+/**
+ * A session [startsAt, endsAt) overlaps a part-day closure of its own local
+ * day or of the next (a session may run past midnight). The closure's local
+ * times become instants with the widest reading: a start in a DST gap moves
+ * forward, an ambiguous start is the earlier instant and an ambiguous end the
+ * later one.
+ */
+function overlapsPartClosure(closures: ClosureIndex, table: ZoneOffsetTable, epochDay: number, key: LocalDate, startsAt: number, endsAt: number): boolean {
+  for (let d = 0; d < 2; d++) {
+    const date = d === 0 ? key : localDateOfEpochDay(epochDay + 1);
+    for (const part of closures.hoursOn(date)) {
+      const from = resolveWallClock(table, floatingMs(epochDay + d, part.fromMinutes), { nonexistentTime: 'shiftForward', ambiguousTime: 'earlier' });
+      const to = resolveWallClock(table, floatingMs(epochDay + d, part.toMinutes), { nonexistentTime: 'shiftForward', ambiguousTime: 'later' });
+      if (startsAt < to && from < endsAt) return true;
+    }
+  }
+  return false;
+}
+
 export function desiredSessions(input: GenerationInput): GenerationResult {
   const { series, timezone, settings, now } = input;
   const check = checkSeries(series, timezone);
@@ -106,7 +126,7 @@ export function desiredSessions(input: GenerationInput): GenerationResult {
   }
 
   const exdates = new Set(series.exdates);
-  const closures = settings.closures;
+  const closures = closureIndex(settings.closures);
   const durationMs = (series.durationMinutes ?? settings.sessionDefaults.durationMinutes) * 60_000;
   const capacity = series.capacity ?? settings.sessionDefaults.capacity;
   const table = zoneOffsetTable(timezone);
@@ -114,13 +134,14 @@ export function desiredSessions(input: GenerationInput): GenerationResult {
 
   for (let i = 0; i < expansion.dates.length; i++) {
     const key = expansion.dates[i]!;
-    if (exdates.has(key) || Object.hasOwn(closures, key)) continue;
+    if (exdates.has(key) || closures.dayReason(key) !== undefined) continue;
     const startsAt = resolveWallClock(table, floatingMs(expansion.days[i]!, startMinutes), policy);
     if (Number.isNaN(startsAt)) {
       result.skippedByDst.push(key);
       continue;
     }
     if (startsAt <= now) continue; // started or over: history, never regenerated
+    if (closures.hasHours && overlapsPartClosure(closures, table, expansion.days[i]!, key, startsAt, startsAt + durationMs)) continue;
     result.sessions.push({
       seriesId: series.id,
       branchId: series.branchId,
