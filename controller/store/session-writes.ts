@@ -25,7 +25,7 @@ import { toPgArrayLiteral, toRepeatedTextArrayLiteral } from './pg-array.js';
 import { withLiterals } from './sql-literal.js';
 import { epochMs, isoFromMs } from './instants.js';
 import { changeReason } from '../core/change-reasons.js';
-import { CHANGED_FIELDS_JSONB, EVENT_COLUMNS, RETURNED_SESSION_COLUMNS, SESSION_VIEW_JSONB } from './session-event-sql.js';
+import { CHANGED_FIELDS_JSONB, EVENT_COLUMNS, ISO_UTC, RETURNED_SESSION_COLUMNS, SESSION_VIEW_JSONB } from './session-event-sql.js';
 import { BEFORE_ALIASES, CAS_CONDITION, FROM_EPOCH_MS, UPDATE_COLUMNS, beforeArrays, beforeParams, casFlagParam, changedSincePlan, rowValue, sameValue, type GuardRow } from './session-columns.js';
 
 export type SkipReason =
@@ -284,10 +284,14 @@ const INSERT_ROWS = `
         AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
 
 // Every create has the same reason (changeReason), sent once as $12; $13 is the run id.
+// A create records only when the session starts: every field as a jsonb object
+// made the first apply of a chain 10–20 % slower, and the rest is the series'
+// as generated (the session row, and each later update's \`before\`, hold it).
 const LOG_CREATES = `
   logged AS (
     INSERT INTO session_events (${EVENT_COLUMNS})
-    SELECT $13::bigint, i.branch_id, i.series_id, i.occurrence_key, i.id, 'create', i.booked_count, $12::text, NULL, ${SESSION_VIEW_JSONB('i')} FROM inserted AS i
+    SELECT $13::bigint, i.branch_id, i.series_id, i.occurrence_key, i.id, 'create', i.booked_count, $12::text, NULL,
+           jsonb_build_object('startsAt', ${ISO_UTC('i.starts_at')}) FROM inserted AS i
   )`;
 
 /** The fast path: every row is new, or the statement fails with unique_violation. */
