@@ -1,8 +1,8 @@
-// The sessions of a calendar feed, a batch at a time in start order (keyset
-// pagination on the unique (starts_at, series_id, occurrence_key) order), so a
-// feed of years of sessions never holds more than one batch of rows. Read-only.
+// The sessions of a calendar feed, a batch at a time in start order
+// (sessions-in-start-order.ts). Read-only.
 import type { FeedSession } from '../core/calendar/feed-ics.js';
 import type { Sql } from './database.js';
+import { START_ORDER_KEY_COLUMNS, sessionsInStartOrder, type StartOrderKey } from './sessions-in-start-order.js';
 
 export interface FeedFilter {
   /** Null: every branch (an instructor's feed). */
@@ -16,10 +16,7 @@ export interface FeedFilter {
 
 export const FEED_BATCH_ROWS = 1000;
 
-interface RawRow {
-  starts_at_key: string;
-  series_id: string;
-  occurrence_key: string;
+interface RawRow extends StartOrderKey {
   branch_id: string;
   title: string;
   starts_at: Date;
@@ -31,28 +28,14 @@ interface RawRow {
   updated_at: Date;
 }
 
-const COLUMNS = `starts_at::text AS starts_at_key, series_id, occurrence_key, branch_id, title, starts_at, ends_at,
+const COLUMNS = `${START_ORDER_KEY_COLUMNS}, branch_id, title, starts_at, ends_at,
   room_id, instructor_id, status, revision, updated_at`;
 const WHERE = `($1::text IS NULL OR branch_id = $1) AND ($2::text IS NULL OR room_id = $2) AND ($3::text IS NULL OR instructor_id = $3)
   AND starts_at >= $4::timestamptz AND starts_at < $5::timestamptz`;
 
-export async function* feedBatches(sql: Sql, f: FeedFilter, batchRows = FEED_BATCH_ROWS): AsyncGenerator<FeedSession[]> {
-  let after: RawRow | null = null;
-  for (;;) {
-    const params: unknown[] = [f.branchId, f.roomId, f.instructorId, new Date(f.fromMs).toISOString(), new Date(f.toMs).toISOString()];
-    let text = `SELECT ${COLUMNS} FROM class_sessions WHERE ${WHERE}`;
-    if (after) {
-      params.push(after.starts_at_key, after.series_id, after.occurrence_key);
-      text += ` AND (starts_at, series_id COLLATE "C", occurrence_key COLLATE "C") > ($6::timestamptz, $7::text COLLATE "C", $8::text COLLATE "C")`;
-    }
-    params.push(batchRows);
-    text += ` ORDER BY starts_at, series_id COLLATE "C", occurrence_key COLLATE "C" LIMIT $${params.length}`;
-    const rows: RawRow[] = await sql.query<RawRow>(text, params);
-    if (rows.length === 0) return;
-    yield rows.map(toFeedSession);
-    if (rows.length < batchRows) return;
-    after = rows[rows.length - 1]!;
-  }
+export function feedBatches(sql: Sql, f: FeedFilter, batchRows = FEED_BATCH_ROWS): AsyncGenerator<FeedSession[]> {
+  const params = [f.branchId, f.roomId, f.instructorId, new Date(f.fromMs).toISOString(), new Date(f.toMs).toISOString()];
+  return sessionsInStartOrder(sql, { columns: COLUMNS, where: WHERE, params, batchRows }, toFeedSession);
 }
 
 function toFeedSession(r: RawRow): FeedSession {

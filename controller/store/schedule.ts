@@ -1,9 +1,8 @@
 // Reading a branch's sessions between two instants, in start order, a batch
-// at a time (keyset pagination on the unique (starts_at, series_id,
-// occurrence_key) order): a listing of years of sessions holds one batch in
-// memory, never the branch. Read-only.
+// at a time (sessions-in-start-order.ts). Read-only.
 import type { ScheduleSession } from '../core/render/schedule-rows.js';
 import type { Sql } from './database.js';
+import { START_ORDER_KEY_COLUMNS, sessionsInStartOrder, type StartOrderKey } from './sessions-in-start-order.js';
 
 export interface ScheduleFilter {
   branchId: string;
@@ -53,10 +52,8 @@ export async function scheduleColumnWidths(sql: Sql, f: ScheduleFilter): Promise
   return { series: r.series ?? 0, title: r.title ?? 0, room: r.room ?? 0, instructor: r.instructor ?? 0, rows: Number(r.n) };
 }
 
-interface RawRow {
+interface RawRow extends StartOrderKey {
   id: string;
-  series_id: string;
-  occurrence_key: string;
   title: string;
   starts_at: Date;
   ends_at: Date;
@@ -66,31 +63,13 @@ interface RawRow {
   detached: boolean;
   booked_count: number;
   capacity: number | null;
-  /** starts_at as text: microseconds kept, where a JS Date would drop them and repeat a row at a batch's edge. */
-  starts_at_key: string;
 }
 
-const COLUMNS = `starts_at::text AS starts_at_key, id::text AS id, series_id, occurrence_key, title, starts_at, ends_at, room_id, instructor_id, status, detached, booked_count, capacity`;
-const ORDER = `ORDER BY starts_at, series_id COLLATE "C", occurrence_key COLLATE "C"`;
+const COLUMNS = `${START_ORDER_KEY_COLUMNS}, id::text AS id, title, starts_at, ends_at, room_id, instructor_id, status, detached, booked_count, capacity`;
 
 /** The sessions of the filter in start order, batch by batch. */
-export async function* scheduleBatches(sql: Sql, f: ScheduleFilter, batchRows = SCHEDULE_BATCH_ROWS): AsyncGenerator<ScheduleSession[]> {
-  let after: RawRow | null = null;
-  for (;;) {
-    const params = filterParams(f);
-    let text = `SELECT ${COLUMNS} FROM class_sessions WHERE ${WHERE}`;
-    if (after) {
-      params.push(after.starts_at_key, after.series_id, after.occurrence_key);
-      text += ` AND (starts_at, series_id COLLATE "C", occurrence_key COLLATE "C") > ($6::timestamptz, $7::text COLLATE "C", $8::text COLLATE "C")`;
-    }
-    params.push(batchRows);
-    text += ` ${ORDER} LIMIT $${params.length}`;
-    const rows: RawRow[] = await sql.query<RawRow>(text, params);
-    if (rows.length === 0) return;
-    yield rows.map(toSession);
-    if (rows.length < batchRows) return;
-    after = rows[rows.length - 1]!;
-  }
+export function scheduleBatches(sql: Sql, f: ScheduleFilter, batchRows = SCHEDULE_BATCH_ROWS): AsyncGenerator<ScheduleSession[]> {
+  return sessionsInStartOrder(sql, { columns: COLUMNS, where: WHERE, params: filterParams(f), batchRows }, toSession);
 }
 
 function toSession(r: RawRow): ScheduleSession {
