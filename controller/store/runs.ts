@@ -3,32 +3,20 @@
 // Lease times come from the database clock: they are compared by other
 // processes, on other hosts, whose clocks may differ.
 import { randomUUID } from 'node:crypto';
+import type { JournaledRun } from '../core/render/runs.js';
 import type { Sql } from './database.js';
 import { isoFromMs, msFromTimestamp } from './instants.js';
 import { runnerIdentity } from './runner-identity.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
-export interface RunRecord {
-  /** bigserial, as a decimal string. */
-  id: string;
+/** A journal row as this store reads it: what `runs` shows, and the lease. */
+export interface RunRecord extends JournaledRun {
   status: RunStatus;
-  mode: string;
-  /** The instant the run computed for (`--now`), epoch ms. */
-  nowMs: number;
-  startedAtMs: number;
-  finishedAtMs: number | null;
-  heartbeatAtMs: number | null;
   /** Until when the run's lease holds (database clock); null for a finished run or one journaled before leases. */
   leaseExpiresAtMs: number | null;
   /** The lease has expired by the database clock at the time the row was read. */
   leaseExpired: boolean;
-  configDigest: string | null;
-  summary: unknown;
-  error: string | null;
-  resumedAfter: string | null;
-  pid: number | null;
-  host: string | null;
 }
 
 export async function startRun(

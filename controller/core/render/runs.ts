@@ -4,9 +4,11 @@ import { describeTarget, type RunTarget } from '../run-target.js';
 
 /** A journal row as read from reconcile_runs (times in epoch ms). */
 export interface JournaledRun {
+  /** bigserial, as a decimal string. */
   id: string;
   status: string;
   mode: string;
+  /** The instant the run computed for (`--now`), epoch ms. */
   nowMs: number;
   startedAtMs: number;
   finishedAtMs: number | null;
