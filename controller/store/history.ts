@@ -1,6 +1,7 @@
-// Reading session_events (the history of every change): newest first, in
-// batches (keyset on id), so a long history streams in bounded memory; and
-// one run's changes grouped by branch.
+// Reading the history of every change (the view session_event_list, which
+// lists a grouped create's sessions one event each): newest first, in
+// batches (keyset on the row id and the session's place in it), so a long
+// history streams in bounded memory; and one run's changes grouped by branch.
 import type { EventKind, SessionEvent } from '../core/session-event.js';
 import type { Sql } from './database.js';
 import { ISO_UTC } from './session-event-sql.js';
@@ -21,11 +22,14 @@ export const HISTORY_BATCH_ROWS = 1000;
 
 // id is read as text (a bigint may pass 2^53): order by the column itself,
 // `session_events.id`, never by the text output column of the same name.
-const EVENT_FIELDS = `id::text AS id, run_id::text AS run_id, ${ISO_UTC('at')} AS at, branch_id, series_id, occurrence_key,
+const EVENT_FIELDS = `id::text || CASE WHEN ordinal > 0 THEN '.' || ordinal ELSE '' END AS id, id::text AS row_id, ordinal::text AS ordinal, run_id::text AS run_id, ${ISO_UTC('at')} AS at, branch_id, series_id, occurrence_key,
        session_id::text AS session_id, kind, booked_count, reason, before, after`;
 
 interface EventRow {
+  /** The event's id: its row's, with `.N` for the Nth session of a grouped create. */
   id: string;
+  row_id: string;
+  ordinal: string;
   run_id: string | null;
   at: string;
   branch_id: string;
@@ -56,20 +60,21 @@ export async function* historyBatches(sql: Sql, f: HistoryFilter, batchRows = HI
   if (f.runId !== undefined) where.push(`run_id = ${param(f.runId)}::bigint`);
   if (f.sinceMs !== undefined) where.push(`at >= ${param(isoFromMs(f.sinceMs))}::timestamptz`);
   let left = f.limit;
-  let before: string | null = null;
+  let before: { rowId: string; ordinal: string } | null = null;
   while (left > 0) {
     const p = [...params];
     const conditions = [...where];
-    if (before !== null) conditions.push(`id < $${p.push(before)}::bigint`);
+    if (before !== null) conditions.push(`(id, ordinal) < ($${p.push(before.rowId)}::bigint, $${p.push(before.ordinal)}::bigint)`);
     const size = Math.min(batchRows, left);
-    const text = `SELECT ${EVENT_FIELDS} FROM session_events${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
-                   ORDER BY session_events.id DESC LIMIT $${p.push(size)}::int`;
+    const text = `SELECT ${EVENT_FIELDS} FROM session_event_list${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
+                   ORDER BY session_event_list.id DESC, session_event_list.ordinal DESC LIMIT $${p.push(size)}::int`;
     const rows = await sql.query<EventRow>(text, p);
     if (rows.length === 0) return;
     yield rows.map(eventFromRow);
     left -= rows.length;
     if (rows.length < size) return;
-    before = rows[rows.length - 1]!.id;
+    const last = rows[rows.length - 1]!;
+    before = { rowId: last.row_id, ordinal: last.ordinal };
   }
 }
 
@@ -84,13 +89,13 @@ export interface BranchChanges {
 /** A run's changes per branch (branch order): counts by kind and the first `firstPerBranch` events. */
 export async function runChanges(sql: Sql, runId: string, firstPerBranch: number): Promise<BranchChanges[]> {
   const counts = await sql.query<{ branch_id: string; kind: EventKind; n: number }>(
-    `SELECT branch_id, kind, count(*)::int AS n FROM session_events WHERE run_id = $1::bigint GROUP BY branch_id, kind ORDER BY branch_id COLLATE "C", kind`,
+    `SELECT branch_id, kind, sum(coalesce(cardinality(occurrence_keys), 1))::int AS n FROM session_events WHERE run_id = $1::bigint GROUP BY branch_id, kind ORDER BY branch_id COLLATE "C", kind`,
     [runId],
   );
   const first = await sql.query<EventRow>(
     `SELECT ${EVENT_FIELDS}
-       FROM (SELECT *, row_number() OVER (PARTITION BY branch_id ORDER BY id) AS nth FROM session_events WHERE run_id = $1::bigint) AS session_events
-      WHERE nth <= $2::int ORDER BY session_events.branch_id COLLATE "C", session_events.id`,
+       FROM (SELECT *, row_number() OVER (PARTITION BY branch_id ORDER BY id, ordinal) AS nth FROM session_event_list WHERE run_id = $1::bigint) AS session_event_list
+      WHERE nth <= $2::int ORDER BY session_event_list.branch_id COLLATE "C", session_event_list.id, session_event_list.ordinal`,
     [runId, firstPerBranch],
   );
   const byBranch = new Map<string, BranchChanges>();

@@ -38,8 +38,8 @@ if (requirePostgres(t)) {
         const dup = await db.query(`SELECT series_id, occurrence_key FROM class_sessions GROUP BY 1, 2 HAVING count(*) > 1`);
         t.same(dup, [], 'no duplicate (series_id, occurrence_key)');
         const unmatched = await db.query(
-          `SELECT s.id FROM class_sessions AS s FULL JOIN session_events AS e ON e.session_id = s.id AND e.kind = 'create'
-            WHERE s.id IS NULL OR e.id IS NULL OR (SELECT count(*) FROM session_events AS x WHERE x.session_id = s.id) <> 1`,
+          `SELECT s.id FROM class_sessions AS s FULL JOIN session_event_list AS e ON e.session_id = s.id AND e.kind = 'create'
+            WHERE s.id IS NULL OR e.id IS NULL OR (SELECT count(*) FROM session_event_list AS x WHERE x.session_id = s.id) <> 1`,
         );
         t.same(unmatched, [], 'every session has exactly one create event and every create event its session (the killed transaction left neither)');
         const runs = await listRuns(db, 10);

@@ -9,6 +9,7 @@ import { reconcile } from '../../controller/runtime/reconcile.js';
 import type { ConfigSet } from '../../controller/core/config/config-set.js';
 import type { Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
+import { historyBatches } from '../../controller/store/history.js';
 import { eachBackend } from '../helpers/backends.js';
 import { baseConfig, silentLogger } from '../helpers/fixtures.js';
 
@@ -42,9 +43,14 @@ eachBackend(t, 'a run that creates, updates, deletes, cancels and archives write
   const first = await apply(db, config);
   const sessions = await count(db, `SELECT 1 FROM class_sessions`);
   t.ok(sessions > 0, 'the first run creates sessions');
-  t.equal(await count(db, `SELECT 1 FROM session_events WHERE kind = 'create'`), sessions, 'one create event per session');
+  t.equal(await count(db, `SELECT 1 FROM session_event_list WHERE kind = 'create'`), sessions, 'one create event per session');
   t.equal(
-    await count(db, `SELECT 1 FROM session_events AS e JOIN class_sessions AS s ON s.id = e.session_id
+    await count(db, `SELECT 1 FROM session_events WHERE kind = 'create'`),
+    await count(db, `SELECT DISTINCT series_id FROM class_sessions`),
+    "a run's creates of one series are stored as one row",
+  );
+  t.equal(
+    await count(db, `SELECT 1 FROM session_event_list AS e JOIN class_sessions AS s ON s.id = e.session_id
                       WHERE e.kind = 'create' AND e.reason = 'occurrence' AND e.run_id = $1::bigint AND e.before IS NULL
                         AND e.after = jsonb_build_object('startsAt', to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AND e.series_id = s.series_id AND e.branch_id = s.branch_id AND e.occurrence_key = s.occurrence_key AND e.booked_count = 0`, [first.runId]),
     sessions,
@@ -107,4 +113,26 @@ eachBackend(t, 'a branch transaction that rolls back writes neither changes nor 
   t.equal(await count(db, `SELECT 1 FROM session_events`), 0, 'no events');
   t.equal(await count(db, `SELECT 1 FROM class_sessions`), 0, 'no sessions');
   t.equal(await count(db, `SELECT 1 FROM class_series_archive`), 0, 'no archive');
+});
+
+eachBackend(t, 'history lists a grouped create one event per session, whatever the batch size', async (t, db) => {
+  await loadInputs(db, inputs);
+  await apply(db, baseConfig());
+  const sessions = (await db.query<{ k: string }>(`SELECT series_id || '/' || occurrence_key AS k FROM class_sessions ORDER BY 1`)).map((r) => r.k);
+  for (const batchRows of [1, 7, 1000]) {
+    const listed: string[] = [];
+    const ids: string[] = [];
+    for await (const batch of historyBatches(db, { limit: 100_000 }, batchRows)) {
+      for (const e of batch) {
+        if (e.kind !== 'create') continue; // the run also archived an ended series
+        listed.push(`${e.seriesId}/${e.occurrenceKey}`);
+        ids.push(e.id);
+      }
+    }
+    t.strictSame([...listed].sort(), sessions, `batches of ${batchRows}: each created session once`);
+    t.equal(new Set(ids).size, ids.length, `batches of ${batchRows}: every listed event has its own id`);
+  }
+  const limited = [];
+  for await (const batch of historyBatches(db, { limit: 5 }, 2)) limited.push(...batch);
+  t.equal(limited.length, 5, '--limit counts sessions, not stored rows');
 });
