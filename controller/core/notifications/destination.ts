@@ -45,8 +45,8 @@ export function parseDestinationDocument(raw: unknown, origin: string, index?: n
     };
   }
   if (problems.length > 0) return { problems };
-  // The schema requires what a type needs; a field of the other type is a mistake worth saying.
-  const foreign = spec.type === 'webhook' ? [] : ['url', 'secretFrom'];
+  // The schema requires what a type needs; a webhook's field on a Slack destination is a mistake worth saying.
+  const foreign = spec.type === 'slack' ? ['url', 'secretFrom'] : [];
   for (const f of foreign) {
     if (spec[f] !== undefined) {
       problems.push({ ...base, code: 'CONFIG_SCHEMA', pointer: `/spec/${f}`, message: `"${f}" is not read for a ${String(spec.type)} destination; remove it (a Slack destination takes urlFrom only: the URL is its credential).` });
