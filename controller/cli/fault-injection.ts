@@ -2,7 +2,7 @@
 // CLASSCTL_FAULT_PAUSE=POINT[:BRANCH] a run stops at that point, prints
 // `classctl-fault-pause POINT BRANCH` on stderr and waits until it receives
 // SIGUSR2 (or is killed). Points: after-snapshot, after-plan,
-// before-branch-commit, before-finish. Unset in production; nothing else reads it.
+// before-branch-commit, before-finish, before-delivery. Unset in production; nothing else reads it.
 import type { RunFaults } from '../runtime/run-faults.js';
 
 export function faultInjectionHooks(spec: string | undefined, stderr: NodeJS.WritableStream): RunFaults {
@@ -20,6 +20,8 @@ export function faultInjectionHooks(spec: string | undefined, stderr: NodeJS.Wri
       return { afterPlan: () => pause('after-plan') };
     case 'before-finish':
       return { beforeFinish: () => pause('before-finish') };
+    case 'before-delivery':
+      return { beforeDelivery: () => pause('before-delivery') };
     case 'before-branch-commit':
       return {
         beforeBranchCommit: async (branchId) => {

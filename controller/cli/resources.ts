@@ -45,7 +45,7 @@ const kubernetesResources = new WeakMap<ConfigSet, ConfigResource[]>();
  * After an apply run: with custom resources as the config source, write each
  * document's Valid/Applied conditions through the status subresource (only
  * where they change), and a run that did not succeed becomes a Warning Event
- * on the controller's pod. Nothing to do for files. Never fails the run.
+ * on the SchedulingConfig resources it is about. Nothing to do for files. Never fails the run.
  */
 export async function reportRunToConfigSource(g: GlobalOptions, config: ConfigSet, result: ReconcileResult, logger: Logger, clock: () => number = Date.now): Promise<void> {
   const resources = kubernetesResources.get(config);
@@ -64,10 +64,11 @@ export async function reportRunToConfigSource(g: GlobalOptions, config: ConfigSe
     logger.warn({ err }, 'Could not write SchedulingConfig status conditions; the run itself is unaffected.');
   }
   if (result.outcome !== 'succeeded') {
-    const { recordRunEvent } = await import('../runtime/notifications/kubernetes-events.js');
+    const { eventTargets, recordRunEvents } = await import('../runtime/notifications/kubernetes-events.js');
     const message = result.refusal?.message ?? (result.failedBranches.length > 0 ? result.failedBranches.map((f) => `${f.branchId}: ${f.error}`).join('; ') : `the run ended ${result.outcome}; see classctl runs and the log`);
-    const event = await recordRunEvent({ runId: result.runId, outcome: result.outcome, message, atMs: clock() }, { namespace: g.namespace });
-    if (event.error) logger.warn({ err: event.error }, 'Could not create the Kubernetes Event of this run (check that the Role may create events); the run itself is unaffected.');
+    const targets = eventTargets(result.outcome, resources, config.documents, [...config.problems, ...allProblems(result.plan)]);
+    const events = await recordRunEvents({ runId: result.runId, outcome: result.outcome, message, atMs: clock() }, targets, { namespace: g.namespace });
+    for (const error of events.errors) logger.warn({ err: error }, 'Could not create a Kubernetes Event of this run (check that the Role may create events); the run itself is unaffected.');
   }
 }
 

@@ -16,6 +16,12 @@ export interface RunFaults {
   afterBranchCommit?(branchId: string, attempt: number): Promise<void>;
   /** After every branch is written, before the journal row is finished. */
   beforeFinish?(): Promise<void>;
+  /**
+   * After the run ended and its journal row is committed, before a one-shot
+   * command delivers the outbox's notifications: a crash here leaves events
+   * committed and unsent, for the next deliverer.
+   */
+  beforeDelivery?(): Promise<void>;
 }
 
 export const NO_FAULTS: RunFaults = Object.freeze({});

@@ -81,6 +81,8 @@ export interface ListedResource {
   name: string;
   namespace: string;
   generation: number;
+  /** metadata.uid, when the server gave one: an Event's involvedObject names the exact object with it. */
+  uid?: string;
   status?: unknown;
 }
 
@@ -114,6 +116,7 @@ export function describeResource(raw: Record<string, unknown>, namespace: string
     namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : namespace,
     generation,
   };
+  if (typeof metadata.uid === 'string' && metadata.uid !== '') resource.uid = metadata.uid;
   if (raw.status !== undefined) resource.status = raw.status;
   return resource;
 }

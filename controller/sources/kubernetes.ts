@@ -16,6 +16,8 @@ export interface ConfigResource {
   namespace: string;
   /** metadata.generation: becomes status.observedGeneration. */
   generation: number;
+  /** metadata.uid, when listed: the involvedObject of the run's Events names it. */
+  uid?: string;
   /** The status as listed, so unchanged conditions are not written again. */
   status?: unknown;
 }
@@ -69,6 +71,7 @@ export async function loadConfigDocumentsFromKubernetes(opts: KubernetesSourceOp
     out.problems.push(...parsed.problems);
     if (parsed.document?.holidayCalendars) out.problems.push(holidayCalendarsNotRead(parsed.document));
     const resource: ConfigResource = { name: item.name, namespace: item.namespace, generation: item.generation };
+    if (item.uid !== undefined) resource.uid = item.uid;
     if (item.status !== undefined) resource.status = item.status;
     out.resources.push(resource);
   }

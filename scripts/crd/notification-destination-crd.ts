@@ -16,7 +16,7 @@ export function buildNotificationDestinationCrd(registry: SchemaRegistry): Schem
   const { allOf: _typeRules, ...specSource } = (source.properties as Record<string, SchemaNode>).spec as SchemaNode;
   const spec = toStructural(specSource, id, registry.resolve, '/properties/spec');
   spec['x-kubernetes-validations'] = [
-    { rule: "self.type != 'webhook' || (has(self.url) && has(self.secretFrom))", message: 'a webhook destination needs url and secretFrom' },
+    { rule: "self.type != 'webhook' || (has(self.url) != has(self.urlFrom) && has(self.secretFrom))", message: 'a webhook destination needs secretFrom and exactly one of url and urlFrom' },
     { rule: "self.type != 'slack' || has(self.urlFrom)", message: 'a slack destination needs urlFrom' },
   ];
   return {

@@ -26,6 +26,24 @@ const cases = [
     problems: ['broken /spec/url'],
   },
   {
+    name: 'a webhook with a literal url instead of urlFrom is valid',
+    extra: 'apiVersion: scheduling.classctl.dev/v1\nkind: NotificationDestination\nmetadata: { name: literal }\nspec: { type: webhook, url: "https://x.example", secretFrom: { env: X } }\n',
+    destinations: ['literal', 'ops-webhook'],
+    problems: [],
+  },
+  {
+    name: 'a webhook with both url and urlFrom: refused at urlFrom',
+    extra: 'apiVersion: scheduling.classctl.dev/v1\nkind: NotificationDestination\nmetadata: { name: both }\nspec: { type: webhook, url: "https://x.example", urlFrom: { env: U }, secretFrom: { env: X } }\n',
+    destinations: ['ops-webhook'],
+    problems: ['both /spec/urlFrom'],
+  },
+  {
+    name: 'a webhook with neither url nor urlFrom: refused at spec',
+    extra: 'apiVersion: scheduling.classctl.dev/v1\nkind: NotificationDestination\nmetadata: { name: neither }\nspec: { type: webhook, secretFrom: { env: X } }\n',
+    destinations: ['ops-webhook'],
+    problems: ['neither /spec'],
+  },
+  {
     name: 'two destinations of one name: both refused',
     extra: 'apiVersion: scheduling.classctl.dev/v1\nkind: NotificationDestination\nmetadata: { name: ops-webhook }\nspec: { type: slack, urlFrom: { env: X } }\n',
     destinations: [],

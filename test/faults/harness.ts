@@ -77,7 +77,10 @@ export function reconcileArgs(url: string, extra: string[] = []): string[] {
   return ['reconcile', '--apply', '--now', NOW_ISO, '--allow-now-skew', '--database', url, '--config', CONFIG_DIR, '--output', 'json', ...extra];
 }
 
+/** Advisory locks held in this test's database (pg_locks spans the cluster, where other tests may hold theirs). */
 export async function advisoryLocks(db: Database): Promise<number> {
-  const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
   return rows[0]!.n;
 }

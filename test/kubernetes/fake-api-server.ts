@@ -21,7 +21,7 @@ export interface RecordedRequest {
 
 /** A canned failure for the next `times` requests of one kind. */
 export interface Fault {
-  kind: 'list' | 'watch' | 'patch';
+  kind: 'list' | 'watch' | 'patch' | 'event';
   status: number;
   times: number;
   message?: string;
@@ -99,6 +99,14 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       authorization: req.headers.authorization,
       body,
     });
+    const eventsPath = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(url.pathname);
+    if (eventsPath && req.method === 'POST') {
+      const fault = takeFault('event');
+      if (fault) return status(res, fault.status, fault.message ?? 'injected failure');
+      const event: Obj = structuredClone(body as Obj);
+      event.metadata = { ...event.metadata, name: `${event.metadata?.generateName ?? 'event.'}${++uid}`, namespace: decodeURIComponent(eventsPath[1]!) };
+      return json(res, 201, event);
+    }
     if (!url.pathname.startsWith(PREFIX)) return status(res, 404, 'the server could not find the requested resource');
     const [namespace, plural, name, sub, ...rest] = url.pathname.slice(PREFIX.length).split('/').map(decodeURIComponent);
     if (plural !== 'schedulingconfigs' || rest.length > 0) return status(res, 404, 'the server could not find the requested resource');

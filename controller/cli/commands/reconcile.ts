@@ -49,6 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
         try {
           await writeRunHeader(ctx.io.stderr, g, db);
           let result: ReconcileResult;
+          const faults = faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr);
           try {
             result = await reconcile({
               db,
@@ -62,7 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
               fullResync: opts.fullResync === true,
               resyncPeriodMs,
               nowGuard: { allowSkew: opts.allowNowSkew === true },
-              faults: faultInjectionHooks(ctx.io.env.CLASSCTL_FAULT_PAUSE, ctx.io.stderr),
+              faults,
               onBranch: output.sink,
               target: targetFromOptions(opts),
             });
@@ -74,6 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
           if (opts.pushgateway) await pushRunMetrics(opts.pushgateway, opts.pushgatewayJob, result, startedAt, logger);
           if (opts.apply) await reportRunToConfigSource(g, config, result, logger);
           // Only a run that passed the guards writes: delivery settles rows in the outbox.
+          if (opts.apply && result.runId !== null) await faults.beforeDelivery?.();
           if (opts.apply && result.runId !== null) await deliverBeforeExit(db, { configSource: g.configSource, configDir: g.config, namespace: g.namespace, env: ctx.io.env }, logger, notifyTimeoutMs);
           const applied = opts.apply === true && !result.refusal;
           const written = { ...result.written, failedBranches: result.failedBranches };

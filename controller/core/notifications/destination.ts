@@ -17,7 +17,8 @@ export interface DestinationFilter {
 }
 
 export type Destination =
-  | ({ name: string; origin: string; type: 'webhook'; url: string; secretFrom: ValueFrom } & DestinationFilter)
+  /** A webhook's URL is either written in the document or read like a credential (so one copied file serves every environment). */
+  | ({ name: string; origin: string; type: 'webhook'; url: string | { from: ValueFrom }; secretFrom: ValueFrom } & DestinationFilter)
   | ({ name: string; origin: string; type: 'slack'; urlFrom: ValueFrom } & DestinationFilter);
 
 export function isDestinationDocument(raw: unknown): boolean {
@@ -29,15 +30,26 @@ export function parseDestinationDocument(raw: unknown, origin: string, index?: n
   const base = { scope: `destination:${name}`, document: name, origin, severity: 'error' as const };
   const problems: Problem[] = describeSchemaErrors(
     // An `if` failure only says which `then` applied; that one's own error names the field.
-    destinationSchemaErrors(raw).filter((e) => e.keyword !== 'if'),
+    // The url/urlFrom `oneOf` names no field either: it is said below in words.
+    destinationSchemaErrors(raw).filter((e) => e.keyword !== 'if' && !e.schemaPath.includes('/oneOf')),
     '', 'CONFIG_SCHEMA').map((f) => ({ ...base, code: f.code, pointer: f.pointer, message: `${f.message} This destination gets no notifications until it is fixed; the others are not affected.` }));
+  const spec = isObject(raw) && isObject(raw.spec) ? raw.spec : {};
+  // "Exactly one of url and urlFrom" fails as an unnamed oneOf; say which fields to keep.
+  if (spec.type === 'webhook' && (spec.url === undefined) === (spec.urlFrom === undefined)) {
+    const both = spec.url !== undefined;
+    return {
+      problems: [
+        ...problems,
+        { ...base, code: 'CONFIG_SCHEMA', pointer: both ? '/spec/urlFrom' : '/spec', message: both ? 'A webhook destination takes url or urlFrom, not both; remove one. This destination gets no notifications until it is fixed; the others are not affected.' : 'A webhook destination needs url (the receiver\'s URL) or urlFrom (where it is read: { env: NAME } or { secretKeyRef: { name, key } }). This destination gets no notifications until it is fixed; the others are not affected.' },
+      ],
+    };
+  }
   if (problems.length > 0) return { problems };
-  const spec = (raw as { spec: Record<string, unknown> }).spec;
-  // The schema requires what a type needs; a field of the other type is a mistake worth saying.
-  const foreign = spec.type === 'webhook' ? ['urlFrom'] : ['url', 'secretFrom'];
+  // The schema requires what a type needs; a webhook's field on a Slack destination is a mistake worth saying.
+  const foreign = spec.type === 'slack' ? ['url', 'secretFrom'] : [];
   for (const f of foreign) {
     if (spec[f] !== undefined) {
-      problems.push({ ...base, code: 'CONFIG_SCHEMA', pointer: `/spec/${f}`, message: `"${f}" is not read for a ${String(spec.type)} destination; remove it (${spec.type === 'webhook' ? 'a webhook takes url and secretFrom' : 'a Slack destination takes urlFrom only: the URL is its credential'}).` });
+      problems.push({ ...base, code: 'CONFIG_SCHEMA', pointer: `/spec/${f}`, message: `"${f}" is not read for a ${String(spec.type)} destination; remove it (a Slack destination takes urlFrom only: the URL is its credential).` });
     }
   }
   if (problems.length > 0) return { problems };
@@ -47,7 +59,7 @@ export function parseDestinationDocument(raw: unknown, origin: string, index?: n
   };
   const destination: Destination =
     spec.type === 'webhook'
-      ? { name, origin, type: 'webhook', url: spec.url as string, secretFrom: spec.secretFrom as ValueFrom, ...filter }
+      ? { name, origin, type: 'webhook', url: spec.url !== undefined ? (spec.url as string) : { from: spec.urlFrom as ValueFrom }, secretFrom: spec.secretFrom as ValueFrom, ...filter }
       : { name, origin, type: 'slack', urlFrom: spec.urlFrom as ValueFrom, ...filter };
   return { destination, problems: [] };
 }

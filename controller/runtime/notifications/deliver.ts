@@ -7,7 +7,7 @@
 import { afterFailure, DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/notifications/backoff.js';
 import { wants } from '../../core/notifications/destination.js';
 import type { Database } from '../../store/database.js';
-import { claimDue, claimUnrouted, countPending, pruneOutbox, disableDestination, enableDestination, readDisabled, recordRouting, settleDeliveries, type SettledDelivery } from '../../store/notifications/deliveries.js';
+import { claimDue, claimUnrouted, pendingBacklog, pruneOutbox, disableDestination, enableDestination, readDisabled, recordRouting, settleDeliveries, type SettledDelivery } from '../../store/notifications/deliveries.js';
 import type { Logger } from '../logger.js';
 import type { NotificationMetrics } from './delivery-metrics.js';
 import type { ResolvedDestination } from './resolve-destinations.js';
@@ -43,11 +43,13 @@ export interface DeliverySummary {
   dead: number;
   /** Deliveries still waiting (due later, or left at the deadline). */
   pending: number;
+  /** Seconds since the oldest waiting delivery's event was written, at the end of the pass; 0 when none waits. */
+  oldestPendingAgeSeconds: number;
 }
 
 export async function deliverNotifications(o: DeliverOptions): Promise<DeliverySummary> {
   const clock = o.clock ?? Date.now;
-  const summary: DeliverySummary = { routed: 0, delivered: 0, failed: 0, dead: 0, pending: 0 };
+  const summary: DeliverySummary = { routed: 0, delivered: 0, failed: 0, dead: 0, pending: 0, oldestPendingAgeSeconds: 0 };
   summary.routed = await routeEvents(o.db, o.destinations, clock());
   const active = await activeDestinations(o.db, o.destinations, o.log);
   const byName = new Map(active.map((d) => [d.name, d]));
@@ -56,8 +58,11 @@ export async function deliverNotifications(o: DeliverOptions): Promise<DeliveryS
     if (batch === 0) break;
   }
   await pruneOutbox(o.db, clock() - OUTBOX_RETENTION_MS, PRUNE_BATCH);
-  summary.pending = await countPending(o.db);
+  const backlog = await pendingBacklog(o.db);
+  summary.pending = backlog.count;
+  summary.oldestPendingAgeSeconds = backlog.oldestCreatedMs === null ? 0 : Math.max(0, (clock() - backlog.oldestCreatedMs) / 1000);
   o.metrics?.pending.set(summary.pending);
+  o.metrics?.oldestPendingAge.set(summary.oldestPendingAgeSeconds);
   return summary;
 }
 

@@ -9,6 +9,7 @@ export interface NotificationMetrics {
   failed: Counter<'type'>;
   dead: Counter<'type'>;
   pending: Gauge;
+  oldestPendingAge: Gauge;
 }
 
 export function createNotificationMetrics(registers: Registry[]): NotificationMetrics {
@@ -17,5 +18,6 @@ export function createNotificationMetrics(registers: Registry[]): NotificationMe
     failed: new Counter({ name: 'classctl_notifications_failed_total', help: 'Failed delivery attempts (network error, timeout, non-2xx), by destination type; each is retried with backoff until the attempts run out.', labelNames: ['type'], registers }),
     dead: new Counter({ name: 'classctl_notifications_dead_total', help: 'Deliveries dead-lettered after their last attempt, by destination type; see classctl notifications --dead.', labelNames: ['type'], registers }),
     pending: new Gauge({ name: 'classctl_notifications_pending', help: 'Deliveries waiting to be sent or retried, as of the last delivery pass.', registers }),
+    oldestPendingAge: new Gauge({ name: 'classctl_notifications_oldest_pending_age_seconds', help: 'Seconds since the event of the oldest waiting delivery was written, as of the last delivery pass; 0 when none waits. Growing: a receiver is failing or no deliverer runs (classctl notifications --pending).', registers }),
   };
 }

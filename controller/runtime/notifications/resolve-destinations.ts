@@ -29,14 +29,32 @@ export async function resolveDestinations(list: readonly Destination[], sources:
   const destinations: ResolvedDestination[] = [];
   const problems: Problem[] = [];
   for (const d of list) {
+    const refuse = (pointer: string, why: string): void => {
+      problems.push({ code: 'CONFIG_SCHEMA', scope: `destination:${d.name}`, document: d.name, origin: d.origin, pointer, severity: 'error', message: `${why} Destination "${d.name}" gets no notifications until it can be read; the others are not affected.` });
+    };
     const ref = d.type === 'webhook' ? d.secretFrom : d.urlFrom;
     const pointer = d.type === 'webhook' ? '/spec/secretFrom' : '/spec/urlFrom';
     const value = await readValue(ref, sources);
     if (!value.ok) {
-      problems.push({ code: 'CONFIG_SCHEMA', scope: `destination:${d.name}`, document: d.name, origin: d.origin, pointer, severity: 'error', message: `${value.why} Destination "${d.name}" gets no notifications until it can be read; the others are not affected.` });
+      refuse(pointer, value.why);
       continue;
     }
-    const url = d.type === 'webhook' ? d.url : value.value;
+    let url: string;
+    if (d.type === 'slack') url = value.value;
+    else if (typeof d.url === 'string') url = d.url;
+    else {
+      const read = await readValue(d.url.from, sources);
+      if (!read.ok) {
+        refuse('/spec/urlFrom', read.why);
+        continue;
+      }
+      // A URL read from the environment escaped the schema's pattern: check it here. Only its source is named, never the value.
+      if (!/^https?:\/\//.test(read.value.trim())) {
+        refuse('/spec/urlFrom', `The webhook URL read from ${describeRef(d.url.from)} does not start with http:// or https://; set it to the receiver's URL.`);
+        continue;
+      }
+      url = read.value.trim();
+    }
     const secret = d.type === 'webhook' ? value.value : null;
     destinations.push({ name: d.name, type: d.type, url, secret, targetDigest: digest(url), filter: { eventTypes: d.eventTypes, minSeverity: d.minSeverity } });
   }
@@ -56,6 +74,10 @@ async function readValue(ref: ValueFrom, sources: CredentialSources): Promise<{ 
   } catch (err) {
     return { ok: false, why: `Secret ${name} could not be read (${err instanceof Error ? err.message : String(err)}); check that it exists and that the controller's role may get secrets.` };
   }
+}
+
+function describeRef(ref: ValueFrom): string {
+  return 'env' in ref ? `the environment variable ${ref.env}` : `Secret ${ref.secretKeyRef.name} (key ${ref.secretKeyRef.key})`;
 }
 
 function digest(s: string): string {

@@ -154,7 +154,17 @@ export async function enableDestination(sql: Sql, destination: string): Promise<
   await sql.query(`DELETE FROM notification_destinations_disabled WHERE destination = $1`, [destination]);
 }
 
-export async function countPending(sql: Sql): Promise<number> {
-  const rows = await sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM notification_deliveries WHERE status = 'pending'`);
-  return Number(rows[0]?.n ?? 0);
+/**
+ * Deliveries waiting, and when the oldest one's event was written (null: none
+ * waits). The event's creation, not its routing, is the start of the wait: an
+ * event no deliverer picked up for an hour has waited an hour.
+ */
+export async function pendingBacklog(sql: Sql): Promise<{ count: number; oldestCreatedMs: number | null }> {
+  const rows = await sql.query<{ n: string | number; oldest: Date | string | null }>(
+    `SELECT count(*) AS n, min(o.created_at) AS oldest
+       FROM notification_deliveries d JOIN notification_outbox o ON o.id = d.event_id
+      WHERE d.status = 'pending'`,
+  );
+  const oldest = rows[0]?.oldest ?? null;
+  return { count: Number(rows[0]?.n ?? 0), oldestCreatedMs: oldest === null ? null : new Date(oldest).getTime() };
 }
