@@ -94,6 +94,35 @@ t.test('a delivery verifies with Webhook.verify, and a failed then successful at
   t.match(await deliveryRows(db), [{ status: 'delivered', attempts: 2 }]);
 });
 
+t.test('a receiver that does not answer in time is retried with the same webhook-id', async (t) => {
+  if (!requirePostgres(t)) return;
+  const db = await database(t);
+  const received: string[] = [];
+  const held: Array<() => void> = [];
+  // The first request is left unanswered (as a hung receiver would); later ones get 200.
+  const server = createServer((req, res) => {
+    received.push(String(req.headers['webhook-id']));
+    req.resume();
+    if (received.length === 1) held.push(() => res.end());
+    else req.on('end', () => res.end());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => {
+    for (const release of held) release();
+    server.close(() => r());
+  }));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const e = event('run.failed', 7);
+  await insertEvents(db, [e]);
+  let now = NOW;
+  const opts = { db, destinations: [webhook('ops', url)], log: silentLogger(), clock: () => now, random: () => 0, sendTimeoutMs: 200 };
+  t.match(await deliverNotifications(opts), { delivered: 0, failed: 1, pending: 1 }, 'the unanswered attempt counts as failed and stays pending');
+  now += 60_000;
+  t.match(await deliverNotifications(opts), { delivered: 1, pending: 0 }, 'the retry is delivered');
+  t.strictSame(received, [e.id, e.id], 'both attempts carry the event id as webhook-id');
+  t.match(await deliveryRows(db), [{ status: 'delivered', attempts: 2 }]);
+});
+
 t.test('dead-lettered after the limit of attempts, and nothing is sent after', async (t) => {
   if (!requirePostgres(t)) return;
   const db = await database(t);
