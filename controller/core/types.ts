@@ -83,6 +83,8 @@ export interface ResolvedSettings {
   safety: { maxRemovalsPerRun: number };
   /** Recorded changes older than this are pruned at the end of each applied run (branch or base only). */
   history: { retainDays: number };
+  /** public: the branch's calendar feeds need no token (branch or base only). */
+  feeds: { public: boolean };
 }
 
 export type ConfigScope =

@@ -99,7 +99,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPlanRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
   registerExplainRoute(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerRunsRoute(app, { db: deps.db });
-  registerFeedRoutes(app, { db: deps.db, clock: deps.clock, feedSecret: deps.feedSecret });
+  registerFeedRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    feedSecret: deps.feedSecret,
+    // The configuration as it is now (a document edit opens or closes a feed at once); a branch whose settings do not resolve is not public.
+    isPublicBranch: async (branchId) => {
+      const r = (await deps.loadConfig()).resolve(branchId);
+      return r.ok && r.settings.feeds.public;
+    },
+  });
   registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken, checkWriteGuards: deps.checkWriteGuards });
   await app.ready();
   return app;

@@ -54,6 +54,7 @@ const SETTINGS: ResolvedSettings = {
   cleanup: { deleteSeriesAfterDays: 0 },
   safety: { maxRemovalsPerRun: 500 },
   history: { retainDays: 400 },
+  feeds: { public: false },
 };
 
 function makeSeries(i: number): { series: ClassSeries; timezone: string } {

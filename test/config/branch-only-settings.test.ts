@@ -8,6 +8,8 @@ const rows: Array<{ name: string; scope: Record<string, string>; settings: Recor
   { name: 'safety on a branch document is honoured', scope: { branch: 'ny' }, settings: { safety: { maxRemovalsPerRun: 5 } }, rejected: false },
   { name: 'history on a series document is rejected at /spec/settings/history', scope: { series: 'yoga' }, settings: { history: { retainDays: 30 } }, rejected: true },
   { name: 'history on a branch document is honoured', scope: { branch: 'ny' }, settings: { history: { retainDays: 30 } }, rejected: false },
+  { name: 'feeds on a series document is rejected at /spec/settings/feeds', scope: { series: 'yoga' }, settings: { feeds: { public: true } }, rejected: true },
+  { name: 'feeds on a branch document is honoured', scope: { branch: 'ny' }, settings: { feeds: { public: true } }, rejected: false },
   { name: 'other settings on a series document are fine', scope: { series: 'yoga' }, settings: { sessionDefaults: { capacity: 5 } }, rejected: false },
 ];
 

@@ -142,6 +142,7 @@ t.test('every leaf of the resolved settings has exactly one source, and nothing 
     '/cleanup/deleteSeriesAfterDays',
     '/safety/maxRemovalsPerRun',
     '/history/retainDays',
+    '/feeds/public',
   ]);
   t.same(r.provenance['/sessionDefaults/capacity'], { document: 'series-downtown-yoga-mon', origin: 'series-downtown-yoga-mon.yaml' });
   t.same(

@@ -38,6 +38,7 @@ const SPEC: SettingsSpec = {
   cleanup: { deleteSeriesAfterDays: { type: 'integer' } },
   safety: { maxRemovalsPerRun: { type: 'integer' } },
   history: { retainDays: { type: 'integer' } },
+  feeds: { public: { type: 'boolean' } },
 };
 
 const SCOPE_KEYS = allOf<Exclude<ConfigScope['kind'], 'base'>>()('branch', 'series');

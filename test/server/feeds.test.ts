@@ -18,7 +18,7 @@ import { feedBatches } from '../../controller/store/feed-sessions.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
 import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
-import { baseConfig, silentLogger } from '../helpers/fixtures.js';
+import { BASE_SETTINGS, baseConfig, configOf, doc, silentLogger } from '../helpers/fixtures.js';
 
 /** 2026-09-01: the next 60 days hold Santiago's spring-forward at midnight (6 Sep), Lord Howe's half-hour shift (4 Oct) and Dublin's fall-back (25 Oct). */
 const NOW = Date.parse('2026-09-01T00:00:00Z');
@@ -180,6 +180,28 @@ if (requirePostgres(t)) {
       const noSecret = await buildApp({ db, loadConfig: async () => CONFIG, clock: () => NOW, trigger: () => true, registry: createMetrics({ version: 't', nodeVersion: 'v20' }).registry });
       t.teardown(() => noSecret.close());
       t.equal((await noSecret.inject({ method: 'GET', url: pathOf(feeds[0]!.target) })).statusCode, 404, 'a server without a feed secret serves no feed');
+    });
+
+    t.test('feeds.public: a public branch serves its branch and room feeds without a token, nothing else opens', async (t) => {
+      const publicDublin = configOf(
+        doc('base', {}, { ...BASE_SETTINGS, generation: { enabled: true, horizonDays: 60 } }),
+        doc('branch-dub', { branch: 'dub' }, { feeds: { public: true } }),
+      );
+      const open = await buildApp({ db, loadConfig: async () => publicDublin, clock: () => NOW, trigger: () => true, registry: createMetrics({ version: 't', nodeVersion: 'v20' }).registry, feedSecret: SECRET });
+      t.teardown(() => open.close());
+      const rows = [
+        { name: "the public branch's feed, no token", url: '/feeds/branches/dub.ics', status: 200 },
+        { name: "a room of the public branch, no token", url: '/feeds/branches/dub/rooms/hall.ics', status: 200 },
+        { name: 'another branch, no token', url: '/feeds/branches/lhi.ics', status: 404 },
+        { name: "an instructor's feed (it spans branches), no token", url: '/feeds/instructors/bo.ics', status: 404 },
+        { name: 'another branch with its token', url: pathOf({ kind: 'branch', branchId: 'lhi' }), status: 200 },
+      ];
+      for (const row of rows) t.equal((await open.inject({ method: 'GET', url: row.url })).statusCode, row.status, row.name);
+      const same = await open.inject({ method: 'GET', url: '/feeds/branches/dub.ics' });
+      t.equal(same.body, (await get(pathOf({ kind: 'branch', branchId: 'dub' }))).body, 'the public feed is the same document as the one behind the token');
+      const noSecret = await buildApp({ db, loadConfig: async () => publicDublin, clock: () => NOW, trigger: () => true, registry: createMetrics({ version: 't', nodeVersion: 'v20' }).registry });
+      t.teardown(() => noSecret.close());
+      t.equal((await noSecret.inject({ method: 'GET', url: '/feeds/branches/dub.ics' })).statusCode, 200, 'a public feed needs no feed secret on the server either');
     });
 
     t.test('an update keeps every UID, raises SEQUENCE, and a cancelled session is marked', async (t) => {

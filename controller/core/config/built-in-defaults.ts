@@ -7,9 +7,10 @@ import type { MergedSettings } from './merge-layers.js';
 export const BUILT_IN_DOCUMENT = 'built-in default';
 
 export const BUILT_IN_DEFAULTS: MergedSettings = Object.freeze({
-  settings: { removal: { bookedChanges: 'warn' }, history: { retainDays: 400 } },
+  settings: { removal: { bookedChanges: 'warn' }, history: { retainDays: 400 }, feeds: { public: false } },
   provenance: {
     '/removal/bookedChanges': { document: BUILT_IN_DOCUMENT, origin: 'classctl' },
     '/history/retainDays': { document: BUILT_IN_DOCUMENT, origin: 'classctl' },
+    '/feeds/public': { document: BUILT_IN_DOCUMENT, origin: 'classctl' },
   },
 }) as MergedSettings;

@@ -104,12 +104,14 @@ export function mergeAndCheck(below: MergedSettings, document: ConfigDocument, l
 /**
  * Settings that hold for a branch or the whole run and mean nothing for one
  * series: `safety.maxRemovalsPerRun` limits what a run removes per branch and
- * in total; `history.retainDays` keeps a branch's recorded changes. Set on a
+ * in total; `history.retainDays` keeps a branch's recorded changes;
+ * `feeds.public` opens a branch's calendar feeds. Set on a
  * series document they would be silently ignored, so it is an error instead.
  */
 const BRANCH_ONLY_SETTINGS: Record<string, string> = {
   safety: 'safety.maxRemovalsPerRun limits a branch and the whole run',
   history: "history.retainDays keeps a branch's recorded changes",
+  feeds: "feeds.public opens a branch's calendar feeds",
 };
 
 export function branchOnlySettings(document: ConfigDocument): Problem[] {

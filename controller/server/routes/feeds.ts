@@ -2,7 +2,8 @@
 // /feeds/instructors/:instructor.ics?token=…: iCalendar feeds for calendar
 // applications to subscribe to. A missing or wrong token, a server without a
 // feed secret and a branch that does not exist all get the 404 of an unknown
-// route, so a guess never learns whether a feed exists.
+// route, so a guess never learns whether a feed exists. A branch whose
+// configuration sets feeds.public serves its branch and room feeds without a token.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { feedTokenMatches, type FeedTarget } from '../../core/calendar/feed-target.js';
 import { defaultFeedWindow, readFeed } from '../../runtime/calendar-feed.js';
@@ -11,8 +12,10 @@ import type { Database } from '../../store/database.js';
 export interface FeedRouteDeps {
   db: Database;
   clock: () => number;
-  /** CLASSCTL_FEED_SECRET; without it no feed is served. */
+  /** CLASSCTL_FEED_SECRET; without it only public feeds are served. */
   feedSecret?: string;
+  /** The branch's resolved feeds.public: its branch and room feeds need no token. */
+  isPublicBranch?: (branchId: string) => Promise<boolean>;
 }
 
 const SUFFIX = '.ics';
@@ -23,9 +26,15 @@ function icsName(segment: string): string | null {
 }
 
 export function registerFeedRoutes(app: FastifyInstance, deps: FeedRouteDeps): void {
-  async function serve(request: FastifyRequest, reply: FastifyReply, target: FeedTarget | null): Promise<unknown> {
+  /** The feed's token matches, or the feed is of a branch whose configuration made its feeds public (an instructor's feed spans branches: never). */
+  async function mayRead(request: FastifyRequest, target: FeedTarget): Promise<boolean> {
     const token = (request.query as Record<string, unknown> | undefined)?.token;
-    if (target === null || !deps.feedSecret || !feedTokenMatches(deps.feedSecret, target, token)) return reply.callNotFound();
+    if (deps.feedSecret && feedTokenMatches(deps.feedSecret, target, token)) return true;
+    return target.kind !== 'instructor' && deps.isPublicBranch !== undefined && (await deps.isPublicBranch(target.branchId));
+  }
+
+  async function serve(request: FastifyRequest, reply: FastifyReply, target: FeedTarget | null): Promise<unknown> {
+    if (target === null || !(await mayRead(request, target))) return reply.callNotFound();
     const feed = await readFeed(deps.db, target, defaultFeedWindow(deps.clock()));
     if (feed === null) return reply.callNotFound();
     void reply.header('ETag', feed.etag).header('Cache-Control', 'private, no-cache');

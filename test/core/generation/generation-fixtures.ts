@@ -39,6 +39,7 @@ export function settings(overrides: SettingsOverrides = {}): ResolvedSettings {
     cleanup: { deleteSeriesAfterDays: 0 },
     safety: { maxRemovalsPerRun: 500 },
     history: { retainDays: 400 },
+    feeds: { public: false },
   };
   return {
     generation: { ...base.generation, ...overrides.generation },
@@ -49,6 +50,7 @@ export function settings(overrides: SettingsOverrides = {}): ResolvedSettings {
     cleanup: { ...base.cleanup, ...overrides.cleanup },
     safety: { ...base.safety, ...overrides.safety },
     history: { ...base.history, ...overrides.history },
+    feeds: { ...base.feeds, ...overrides.feeds },
   };
 }
 
