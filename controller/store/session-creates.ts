@@ -1,0 +1,149 @@
+// Creating a branch's new sessions with bulk INSERT … SELECT FROM unnest(…),
+// each statement also writing the history rows of what it created.
+import { timeOrderedUuid } from './time-ordered-uuid.js';
+import type { SessionChange } from '../core/plan-types.js';
+import type { DesiredSession } from '../core/types.js';
+import type { Sql } from './database.js';
+import { chunks, sendOverlapped } from './bulk.js';
+import { toPgArrayLiteral, toRepeatedTextArrayLiteral } from './pg-array.js';
+import { withLiterals } from './sql-literal.js';
+import { epochMs } from './instants.js';
+import { changeReason } from '../core/change-reasons.js';
+import { FROM_EPOCH_MS } from './session-columns.js';
+import { skip, type SkippedSessionChange } from './session-skips.js';
+
+// The ids are made here (time-ordered: see time-ordered-uuid.ts)
+// so that the statement needs to return only a count: which rows hit an existing
+// (series_id, occurrence_key) is asked afterwards, and only when the count is
+// short. Returning every inserted key to compute the conflicts in the same
+// statement measured about twice as slow.
+const INSERT_COLUMNS = `INSERT INTO class_sessions (id, series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
+                                instructor_id, room_id, capacity, status, detached, booked_count, created_at, updated_at)`;
+const INSERT_ROWS = `
+    SELECT t.id, t.series_id, t.branch_id, t.occurrence_key, t.title, ${FROM_EPOCH_MS('t.starts_ms')}, ${FROM_EPOCH_MS('t.ends_ms')},
+           t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, now(), now()
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
+                  $8::text[], $9::text[], $10::text[], $11::int[])
+        AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
+
+// Every create has the same reason (changeReason), sent once as $12; $13 is the run id.
+// The creates of one series are one event row, their sessions in arrays
+// (see the session_events table): a row per created session made a chain's
+// first apply more than twice as slow.
+const CREATED_COLUMNS = 'class_sessions.id, class_sessions.branch_id, class_sessions.series_id, class_sessions.occurrence_key, class_sessions.starts_at';
+const LOG_CREATES = `
+  logged AS (
+    INSERT INTO session_events (run_id, branch_id, series_id, kind, booked_count, reason, occurrence_keys, session_ids, starts_ats)
+    SELECT $13::bigint, i.branch_id, i.series_id, 'create', 0, $12::text,
+           array_agg(i.occurrence_key ORDER BY i.occurrence_key), array_agg(i.id ORDER BY i.occurrence_key), array_agg(i.starts_at ORDER BY i.occurrence_key)
+      FROM inserted AS i GROUP BY i.branch_id, i.series_id
+  )`;
+
+/** The fast path: every row is new, or the statement fails with unique_violation. */
+const CREATE_ALL_SQL = `
+  WITH inserted AS (
+    ${INSERT_COLUMNS} ${INSERT_ROWS}
+    RETURNING ${CREATED_COLUMNS}
+  ), ${LOG_CREATES}
+  SELECT 1 WHERE false`;
+
+/** The careful path: rows that collide with an existing session are left out and counted. */
+const CREATE_SQL = `
+  WITH inserted AS (
+    ${INSERT_COLUMNS} ${INSERT_ROWS}
+    ON CONFLICT (series_id, occurrence_key) DO NOTHING
+    RETURNING ${CREATED_COLUMNS}
+  ), ${LOG_CREATES}
+  SELECT count(*)::int AS created FROM inserted`;
+
+const NOT_INSERTED_SQL = `
+  SELECT u.ord::int AS ord
+    FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord)
+   WHERE NOT EXISTS (SELECT 1 FROM class_sessions AS s WHERE s.id = u.id)
+   ORDER BY u.ord`;
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Thrown by writeSessionChanges with `fastCreates` when a create hit an
+ * existing session: the transaction is aborted, and the caller runs it again
+ * without `fastCreates`, which skips and reports each collision.
+ */
+export class CreatesCollided extends Error {
+  constructor(cause: unknown) {
+    super('a created session already exists; write the branch again with conflict checks', { cause });
+    this.name = 'CreatesCollided';
+  }
+}
+
+/**
+ * Creates normally collide with nothing: the branch is locked and the plan
+ * was made from what the branch has. With `fast`, they are sent as plain
+ * INSERTs — `ON CONFLICT` (a speculative insertion, with one more WAL record
+ * per row) cost the database 12–15% more per row, measured here — and a
+ * collision aborts the transaction (CreatesCollided). Otherwise each
+ * collision is skipped and reported ('conflict').
+ */
+/** Creates up to this many go as a statement with literal values. */
+const LITERAL_INSERT_ROWS = 500;
+
+export async function createAll(tx: Sql, creates: SessionChange[], runId: string | null, skipped: SkippedSessionChange[], fast: boolean): Promise<number> {
+  if (creates.length === 0) return 0;
+  // Parameters are encoded when their chunk is sent, while the database
+  // works on the one before.
+  const parts = chunks(creates);
+  if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part, runId), skipped));
+  try {
+    return await sendOverlapped(parts, async (part) => {
+      // A small insert (a day roll's ~44 rows) goes with literal values: one
+      // round trip instead of two, and the branch's records are pipelined
+      // behind it (sql-literal.ts). Large ones keep parameters.
+      if (part.length <= LITERAL_INSERT_ROWS) await tx.query(withLiterals(CREATE_ALL_SQL, createParams(part, runId)));
+      else await tx.query(CREATE_ALL_SQL, createParams(part, runId));
+      return part.length;
+    });
+  } catch (err) {
+    if ((err as { code?: unknown }).code === UNIQUE_VIOLATION) throw new CreatesCollided(err);
+    throw err;
+  }
+}
+
+async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[], skipped: SkippedSessionChange[]): Promise<number> {
+  const [r] = await tx.query<{ created: number }>(CREATE_SQL, params);
+  const created = r!.created;
+  if (created < part.length) {
+    const missing = await tx.query<{ ord: number }>(NOT_INSERTED_SQL, [params[0]]);
+    for (const { ord } of missing) skipped.push(skip(part[ord - 1]!, 'conflict'));
+  }
+  return created;
+}
+
+/**
+ * The statement's parameters, each column already as its array literal.
+ * Encoding 240k rows element by element was a visible share of a bulk
+ * create; most text columns repeat a few values (a series' id, title, zone,
+ * instructor and room are the same for all its sessions), so each distinct
+ * value is encoded once.
+ */
+function createParams(part: SessionChange[], runId: string | null): unknown[] {
+  const desired = part.map((c) => {
+    if (!c.desired) throw new TypeError(`create of ${c.seriesId}/${c.occurrenceKey} carries no desired session`);
+    return c.desired;
+  });
+  const text = (field: (d: DesiredSession) => string | null) => toRepeatedTextArrayLiteral(desired.map(field));
+  return [
+    `{${desired.map(() => timeOrderedUuid()).join(',')}}`, // uuids need no quoting
+    text((d) => d.seriesId),
+    text((d) => d.branchId),
+    text((d) => d.occurrenceKey),
+    text((d) => d.title),
+    toPgArrayLiteral(desired.map((d) => epochMs(d.startsAt))),
+    toPgArrayLiteral(desired.map((d) => epochMs(d.endsAt))),
+    text((d) => d.timezone),
+    text((d) => d.instructorId),
+    text((d) => d.roomId),
+    toPgArrayLiteral(desired.map((d) => d.capacity)),
+    changeReason(part[0]!),
+    runId,
+  ];
+}
