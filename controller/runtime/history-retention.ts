@@ -5,6 +5,8 @@
 // runs delete the rest.
 import type { ConfigSet } from '../core/config/config-set.js';
 import type { Sql } from '../store/database.js';
+import type { Logger } from './logger.js';
+import { describeDbError } from './retry.js';
 import { pruneSessionEvents } from '../store/history-retention.js';
 
 /** The most events one run deletes. */
@@ -27,4 +29,20 @@ export async function pruneHistory(sql: Sql, config: ConfigSet, branchIds: reado
     if (resolved.ok) days.set(id, resolved.settings.history.retainDays);
   }
   return pruneSessionEvents(sql, days, baseRetainDays(config), maxRows);
+}
+
+/**
+ * The history cleanup of an applied run. Its failure does not fail the run
+ * (the changes are written; the next run deletes what this one did not):
+ * it is logged, and the run's summary has no historyPruned.
+ */
+export async function pruneExpiredHistory(db: Sql, config: ConfigSet, branchIds: string[], log: Logger): Promise<number | undefined> {
+  try {
+    const pruned = await pruneHistory(db, config, branchIds);
+    if (pruned > 0) log.info({ historyPruned: pruned }, `Deleted ${pruned} recorded changes older than history.retainDays.`);
+    return pruned;
+  } catch (err) {
+    log.warn({ code: (err as { code?: string }).code }, `Deleting recorded changes older than history.retainDays failed (${describeDbError(err)}); the next applied run tries again.`);
+    return undefined;
+  }
 }

@@ -10,13 +10,13 @@ import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
 import { archivesAhead, removalCounts } from './removal-guard.js';
 import { createHeldPlans, HELD_CHANGES_BUDGET } from './held-plans.js';
-import { pruneHistory } from './history-retention.js';
+import { pruneExpiredHistory } from './history-retention.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
 import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
-import { writtenSummary, type WrittenSummary } from './run-summary.js';
+import { countConvergence, journalSummary, writtenSummary, type WrittenSummary } from './run-summary.js';
 import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
@@ -349,52 +349,10 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   return result;
 }
 
-/**
- * The journal's summary: at the top the counts the run wrote (what `classctl
- * runs` shows), then per branch, the locked and failed branches, and the plan.
- */
-function journalSummary(r: ReconcileResult): Record<string, unknown> {
-  return {
-    ...r.written,
-    skipped: r.summary.skipped,
-    errors: r.summary.errors,
-    failedBranches: r.failedBranches,
-    ...(r.historyPruned !== undefined ? { historyPruned: r.historyPruned } : {}),
-    planned: r.summary,
-    ...(r.resume ? { resume: r.resume } : {}),
-    ...(r.target ? { target: r.target } : {}),
-  };
-}
-
-/**
- * The history cleanup of an applied run. Its failure does not fail the run
- * (the changes are written; the next run deletes what this one did not):
- * it is logged, and the run's summary has no historyPruned.
- */
-async function pruneExpiredHistory(db: Database, config: ConfigSet, branchIds: string[], log: Logger): Promise<number | undefined> {
-  try {
-    const pruned = await pruneHistory(db, config, branchIds);
-    if (pruned > 0) log.info({ historyPruned: pruned }, `Deleted ${pruned} recorded changes older than history.retainDays.`);
-    return pruned;
-  } catch (err) {
-    log.warn({ code: (err as { code?: string }).code }, `Deleting recorded changes older than history.retainDays failed (${describeDbError(err)}); the next applied run tries again.`);
-    return undefined;
-  }
-}
-
 function logReadRetry(log: Logger, what: string) {
   return (err: unknown, attempt: number, delayMs: number) =>
     log.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `${what} failed with a transient database error (${describeDbError(err)}); retrying in ${delayMs} ms.`);
 }
-
-/** Adds a branch's series whose plan is empty (converged) or not; skipped series count as neither. */
-function countConvergence(b: BranchPlan, into: { seriesConverged: number; seriesChanged: number }): void {
-  const withChanges = new Set(b.changes.map((c) => c.seriesId));
-  const skipped = new Set(b.skippedSeries.map((s) => s.seriesId));
-  into.seriesChanged += withChanges.size;
-  into.seriesConverged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
-}
-
 
 async function refused(err: ClassctlError, now: number, mode: RunMode, config: ConfigSet, log: Logger, db: Database): Promise<ReconcileResult> {
   log.error({ code: err.code }, err.message);

@@ -4,6 +4,8 @@
 // or that failed, wrote nothing and is named.
 import type { BranchApplyResult } from './apply-branch.js';
 import type { BranchWriteCounts } from '../store/branch-writes.js';
+import type { BranchPlan } from '../core/plan-types.js';
+import type { ReconcileResult } from './reconcile.js';
 
 /** Reasons a planned change was not written because the row changed under the plan: a conflict with another writer. */
 const CONFLICT_REASONS = new Set(['conflict', 'changed-since-plan', 'series-changed']);
@@ -45,3 +47,27 @@ export function writtenSummary(branches: readonly BranchCounts[]): WrittenSummar
   return s;
 }
 
+/**
+ * The journal's summary: at the top the counts the run wrote (what `classctl
+ * runs` shows), then per branch, the locked and failed branches, and the plan.
+ */
+export function journalSummary(r: ReconcileResult): Record<string, unknown> {
+  return {
+    ...r.written,
+    skipped: r.summary.skipped,
+    errors: r.summary.errors,
+    failedBranches: r.failedBranches,
+    ...(r.historyPruned !== undefined ? { historyPruned: r.historyPruned } : {}),
+    planned: r.summary,
+    ...(r.resume ? { resume: r.resume } : {}),
+    ...(r.target ? { target: r.target } : {}),
+  };
+}
+
+/** Adds a branch's series whose plan is empty (converged) or not; skipped series count as neither. */
+export function countConvergence(b: BranchPlan, into: { seriesConverged: number; seriesChanged: number }): void {
+  const withChanges = new Set(b.changes.map((c) => c.seriesId));
+  const skipped = new Set(b.skippedSeries.map((s) => s.seriesId));
+  into.seriesChanged += withChanges.size;
+  into.seriesConverged += b.seriesIds.filter((id) => !withChanges.has(id) && !skipped.has(id)).length;
+}
