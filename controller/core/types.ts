@@ -105,6 +105,8 @@ export interface ConfigDocument {
   settings: Record<string, unknown>;
   /** metadata.generation of a custom resource (for status.observedGeneration). */
   generation?: number;
-  /** spec.holidayCalendars: name → .ics path relative to the config directory; the files source turns them into closures. */
+  /** spec.holidayCalendars: name → .ics path relative to the config directory, or an https URL; the files source turns them into closures. */
   holidayCalendars?: Record<string, string>;
+  /** Where each holiday calendar was read from, and for a URL when the copy in use was fetched (epoch ms): explain shows it. */
+  holidayCalendarSources?: Record<string, { source: string; fetchedAtMs?: number }>;
 }

@@ -91,7 +91,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (!branchId) throw new ClassctlError('USAGE', 'explain needs SERIES_ID, or --branch ID (and optionally --series ID).');
         const config = await loadConfigSet(g);
         if (!row) await checkScopeExists(g, config, branchId, series);
-        const result = explainConfig(config, branchId, series, row);
+        const result = explainConfig(config, branchId, series, row, Date.now());
         ctx.write(renderExplain(result, opts.output));
         return explainExitCode(result);
       }),
