@@ -39,8 +39,12 @@ t.test('each session is one event with what a calendar shows', async (t) => {
     { name: 'no room, no instructor', s: session('2026-10-03', { roomId: null, instructorId: null }), want: { location: 'Dublin', description: 'Branch: Dublin\nSeries: yoga' } },
     { name: 'commas, semicolons and a long title survive escaping and folding', s: session('2026-10-04', { title: 'Yoga, Pilates; and ' + 'stretching '.repeat(10) }), want: { summary: 'Yoga, Pilates; and ' + 'stretching '.repeat(10) } },
     { name: 'an unknown branch is named by its id', s: session('2026-10-05', { branchId: 'gone' }), want: { location: 'hall, gone' } },
+    { name: 'a long title of multi-byte letters and emoji is folded between characters, never inside one', s: session('2026-10-06', { title: 'Åsa Ćwiczenia 瑜伽 🧘 Grüße '.repeat(8) }), want: { summary: 'Åsa Ćwiczenia 瑜伽 🧘 Grüße '.repeat(8) } },
   ];
   for (const row of rows) t.match(events(renderFeed('Dublin classes', [row.s], NAMES))[0], row.want, row.name);
+  // RFC 5545: content lines are folded at 75 octets (the line folding of ical-generator, patched for speed in patches/).
+  const long = renderFeed('Dublin classes', [session('2026-10-06', { title: 'Åsa Ćwiczenia 瑜伽 🧘 Grüße '.repeat(8) })], NAMES);
+  t.same(long.split('\r\n').filter((line) => Buffer.byteLength(line, 'utf8') > 75), [], 'no line is longer than 75 octets');
   t.equal(sessionUid({ seriesId: 'a/b', occurrenceKey: '2026-10-01' }), 'a/b/2026-10-01@classctl');
 });
 
