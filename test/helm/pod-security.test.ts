@@ -30,6 +30,8 @@ t.test('restricted security context everywhere', async (t) => {
       const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
       t.ok(tmp, `${name}/${container.name}: /tmp is mounted`);
       t.ok(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${name}: /tmp is an emptyDir`);
+      const cacheDir = (container as unknown as { env?: Array<{ name: string; value?: string }> }).env?.find((e) => e.name === 'CLASSCTL_CACHE_DIR')?.value;
+      if (container.name !== 'migrate') t.match(cacheDir, /^\/tmp\//, `${name}/${container.name}: the holiday-calendar cache is on the writable /tmp, not the read-only root`);
     }
   }
 });

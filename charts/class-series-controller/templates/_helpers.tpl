@@ -148,6 +148,10 @@ in the pod spec), the guard variables and the log level.
   value: {{ ternary "true" "false" .Values.allowApply | quote }}
 - name: CLASSCTL_LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
+# Holiday calendars fetched from https URLs are cached here: the root file
+# system is read-only, and /tmp is the pod's writable emptyDir.
+- name: CLASSCTL_CACHE_DIR
+  value: /tmp/classctl-cache
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
