@@ -40,6 +40,26 @@ export interface RunJournal {
   close(): void;
 }
 
+/**
+ * Finishes that failed after their retries, by run id: the next run of this
+ * process (serve's next interval) writes them first, so a row whose finish
+ * met a dropped connection does not wait for its lease to expire. Each
+ * closure reads the clock when it runs.
+ */
+const unfinishedRuns = new Map<string, () => Promise<unknown>>();
+
+async function finishUnfinishedRuns(log: Logger): Promise<void> {
+  for (const [runId, finish] of [...unfinishedRuns]) {
+    try {
+      await finish();
+      unfinishedRuns.delete(runId);
+      log.info({ runId }, `Finished the journal row of run ${runId}, which an earlier attempt could not write.`);
+    } catch {
+      // Still unreachable: the lease remains the backstop, and the next run tries again.
+    }
+  }
+}
+
 export async function openRunJournal(o: {
   db: Database;
   log: Logger;
@@ -51,6 +71,7 @@ export async function openRunJournal(o: {
   const { db, log, retry, lease, clock } = o;
   const onRetry = (what: string) => (err: unknown, attempt: number, delayMs: number) =>
     log.warn({ attempt, delayMs, code: (err as { code?: string }).code }, `${what} failed with a transient database error (${describeDbError(err)}); retrying in ${delayMs} ms.`);
+  await finishUnfinishedRuns(log);
   const interrupted = await withRetry(() => markInterruptedRuns(db, clock), retry, onRetry('Checking the journal for interrupted runs'));
   const resumedAfter = interrupted.length > 0 ? interrupted[interrupted.length - 1]!.id : null;
   const token = randomUUID();
@@ -103,11 +124,16 @@ export async function openRunJournal(o: {
                 const [done] = await Promise.all([finishRun(tx, runId, { ...row, finishedAtMs: clock() }), insertEvents(tx, events)]);
                 return done;
               });
-        await withRetry(finish, retry, onRetry('Finishing the journal row of this run'));
+        try {
+          await withRetry(finish, retry, onRetry('Finishing the journal row of this run'));
+        } catch (err) {
+          unfinishedRuns.set(runId, finish);
+          throw err;
+        }
       } catch (err) {
         runLog.error(
           { code: (err as { code?: string }).code },
-          `Could not finish the journal row of run ${runId} (${describeDbError(err)}); it stays 'running' until its lease expires (${Math.round(lease.durationMs / 1000)} s), then the next run marks it interrupted. What the run wrote is committed.`,
+          `Could not finish the journal row of run ${runId} (${describeDbError(err)}); the next run of this process writes it, else it stays 'running' until its lease expires (${Math.round(lease.durationMs / 1000)} s) and the next run marks it interrupted. What the run wrote is committed.`,
         );
       }
     },
