@@ -19,14 +19,13 @@ import { migrate } from '../../controller/store/migrate.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { reconcile } from '../../controller/runtime/reconcile.js';
 import { createLogger } from '../../controller/runtime/logger.js';
-import { childEnv } from '../helpers/child-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BENCH = fileURLToPath(new URL('./bench.ts', import.meta.url));
 
 function runBenchCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', './bin/register.js', BENCH, ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', './bin/register.js', BENCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { staleSource } from '../../bin/dist-freshness.js';
 import { commandEntries } from '../../controller/cli/commands/index.js';
 import { buildProgram, invokedCommandName } from '../../controller/cli/main.js';
-import { childEnv } from '../helpers/child-env.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin', 'classctl.js');
@@ -39,7 +38,8 @@ function packagesLoadedBy(t: Test, args: string[]): { packages: Set<string>; sta
   writeFileSync(log, '');
   const r = spawnSync(process.execPath, ['--import', recordLoads, bin, ...args], {
     cwd: repo,
-    env: childEnv({ LOADED_LOG: log, CLASSCTL_LOG_LEVEL: 'warn', DATABASE_URL: '' }),
+    // NODE_OPTIONS: tap's own hooks stay out of the child, so the log holds what classctl loads.
+    env: { ...process.env, NODE_OPTIONS: '', LOADED_LOG: log, CLASSCTL_LOG_LEVEL: 'warn', DATABASE_URL: '' },
     encoding: 'utf8',
   });
   const packages = new Set<string>();

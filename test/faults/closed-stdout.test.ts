@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import t from 'tap';
 import { requirePostgres } from '../helpers/db.js';
 import { CLASSCTL, CONFIG_DIR, NOW_ISO, ROOT, demoDatabase, runClassctl } from './harness.js';
-import { childEnv } from '../helpers/child-env.js';
 
 interface ClosedPipeCase {
   name: string;
@@ -30,7 +29,7 @@ const cases: ClosedPipeCase[] = [
 /** `classctl ARGS | head -1` in bash: a real reader that closes the pipe after one line. */
 function throughHead(args: string[]): Promise<{ code: number | null; firstLine: string; stderr: string }> {
   const quoted = [process.execPath, CLASSCTL, '--log-level', 'warn', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('bash', ['-c', `${quoted} | head -1; echo "classctl-exit=\${PIPESTATUS[0]}" >&2`], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `${quoted} | head -1; echo "classctl-exit=\${PIPESTATUS[0]}" >&2`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -10,7 +10,6 @@ import { migrate } from '../../controller/store/migrate.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { takeSnapshot } from '../../controller/store/snapshot.js';
 import { freshPostgresDatabase } from '../helpers/db.js';
-import { childEnv } from '../helpers/child-env.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLASSCTL = fileURLToPath(new URL('../../bin/classctl.js', import.meta.url));
@@ -55,7 +54,7 @@ export interface ChildRun {
 export function runClassctl(args: string[], env: Record<string, string> = {}): ChildRun {
   const child = spawn(process.execPath, [CLASSCTL, ...args], {
     cwd: ROOT,
-    env: childEnv({ CLASSCTL_LOG_LEVEL: 'warn', ...env }),
+    env: { ...process.env, CLASSCTL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

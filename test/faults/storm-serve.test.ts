@@ -9,7 +9,6 @@ import t from 'tap';
 import { CLASSCTL, CONFIG_DIR, ROOT, demoDatabase } from './harness.js';
 import { requirePostgres } from '../helpers/db.js';
 import { CRASH_SIGNS, startStorm } from './storm.js';
-import { childEnv } from '../helpers/child-env.js';
 
 const ROUNDS = Number(process.env.CLASSCTL_STORM_ROUNDS ?? 5);
 
@@ -22,7 +21,7 @@ if (requirePostgres(t)) {
 
     const child = spawn(process.execPath, [CLASSCTL, '--database', url, '--config', CONFIG_DIR, 'serve', '--port', '0', '--host', '127.0.0.1', '--interval', '1s'], {
       cwd: ROOT,
-      env: childEnv({ CLASSCTL_LOG_LEVEL: 'warn', CLASSCTL_ENV: '', CLASSCTL_API_TOKEN: '' }),
+      env: { ...process.env, CLASSCTL_LOG_LEVEL: 'warn', CLASSCTL_ENV: '', CLASSCTL_API_TOKEN: '' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -56,7 +55,7 @@ if (requirePostgres(t)) {
     t.same(await exited, { code: 0, signal: null }, 'SIGTERM: exit 0');
     t.notMatch(stderr, CRASH_SIGNS, 'no crash and no stack in its logs');
     t.same(await observer.unsafe(`SELECT id FROM reconcile_runs WHERE status = 'running'`), [], "no journal row left 'running'");
-    const plan = spawn(process.execPath, [CLASSCTL, '--database', url, '--config', CONFIG_DIR, '--log-level', 'warn', 'reconcile', '--output', 'json'], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const plan = spawn(process.execPath, [CLASSCTL, '--database', url, '--config', CONFIG_DIR, '--log-level', 'warn', 'reconcile', '--output', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     plan.stdout!.on('data', (d) => (out += d));
     await new Promise((r) => plan.once('exit', r));

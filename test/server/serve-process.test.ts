@@ -13,7 +13,6 @@ import { openDatabase, type Database } from '../../controller/store/database.js'
 import { loadInputs } from '../../controller/store/load.js';
 import { migrate } from '../../controller/store/migrate.js';
 import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
-import { childEnv } from '../helpers/child-env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/classctl.js', import.meta.url));
 /** Start-up compiles TypeScript through tsx: seconds on a busy CI machine. */
@@ -65,7 +64,7 @@ async function preparedDatabase(t: Test): Promise<{ url: string; db: Database; c
 
 async function startServe(t: Test, databaseUrl: string, configDir: string): Promise<Served> {
   const child = spawn(process.execPath, [BIN, '--database', databaseUrl, '--config', configDir, 'serve', '--port', '0', '--host', '127.0.0.1', '--interval', '1h'], {
-    env: childEnv({ CLASSCTL_LOG_FORMAT: 'json', CLASSCTL_ENV: '', CLASSCTL_API_TOKEN: '' }),
+    env: { ...process.env, CLASSCTL_LOG_FORMAT: 'json', CLASSCTL_ENV: '', CLASSCTL_API_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
