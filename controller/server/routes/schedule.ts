@@ -24,6 +24,8 @@ export const MAX_SCHEDULE_SESSIONS = 5000;
  * shows a few sessions of a huge branch still stops here (and says truncated).
  */
 export const MAX_SCANNED_SESSIONS = 100_000;
+const FIRST_DATE = '1900-01-02';
+const LAST_DATE = '9999-12-30';
 /** How far before the first day sessions are read, so one that started the evening before still counts as a double booking. */
 const LOOKBACK_MS = 24 * 3_600_000;
 
@@ -112,6 +114,10 @@ export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database
     const q = request.query;
     if (q.from !== undefined && parseLocalDate(q.from) === null) {
       throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: from "${q.from}" is not a calendar date; write YYYY-MM-DD (a local date in the branch's zone).`);
+    }
+    // The years classctl plans for (as every instant it takes): the zone tables and the database end there.
+    if (q.from !== undefined && (q.from < FIRST_DATE || parseLocalDate(q.from)! + q.days > parseLocalDate(LAST_DATE)!)) {
+      throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: from "${q.from}" and days ${q.days} reach outside the years 1900 to 9999 that classctl plans for.`);
     }
     const rooms = new Set(listOf(q.room));
     const instructors = new Set(listOf(q.instructor));
