@@ -314,14 +314,6 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
 
   if (mode === 'apply' && staleError !== null) return refuseRun(staleError);
 
-  const planned = held.planned();
-  const reason = approval && runId !== null ? approvalReason(approval.policy, { ...planned, seriesDeleted: planned['delete-series'] }) : null;
-  if (approval && runId !== null && reason !== null) {
-    return holdForApproval({
-      approval, reason, branches: observed.branches, handOn, summary: () => tally.summary(plan), plan, now, configDigest: config.digest, runId, journal, retry, log: runLog, result,
-    });
-  }
-
   if (mode === 'apply' && runId !== null) {
     const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
     const ahead = archivesAhead(deferred, scoped, config, now);
@@ -334,6 +326,14 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
       } catch (err) {
         return refuseRun(err, { removals });
       }
+    }
+    // After the guards: a plan they refuse is not offered for approval (approving could not apply it).
+    const planned = held.planned();
+    const reason = approval ? approvalReason(approval.policy, { ...planned, seriesDeleted: planned['delete-series'] }) : null;
+    if (approval && reason !== null) {
+      return holdForApproval({
+        approval, reason, branches: observed.branches, handOn, summary: () => tally.summary(plan), plan, now, configDigest: config.digest, runId, journal, retry, log: runLog, result,
+      });
     }
     // A branch planned again, or planned only now, is written only if the
     // guard's counts still hold for it (and, for a saved plan, only if it is

@@ -194,6 +194,16 @@ eachBackend(t, 'always holds a plan of creates only; removals and never apply it
   t.same(approvals, [{ status: 'superseded', reason: 'always' }], 'the run that applied without approval superseded the waiting plan');
 });
 
+eachBackend(t, 'a plan the mass-removal guard refuses is refused as before, not held for approval', async (t, db) => {
+  await withRemovals(db);
+  const strict = configOf(doc('base', {}, { ...BASE_SETTINGS, safety: { maxRemovalsPerRun: 2 } }));
+  const r = await loopRun(db, 'removals', NOW, strict);
+  t.equal(r.outcome, 'refused');
+  t.equal(r.refusal?.code, 'GUARD_MASS_REMOVAL');
+  t.same(await db.query(`SELECT id FROM plan_approvals`), [], 'no approval offered');
+  t.equal((await sessions(db)).length, 6, 'nothing written');
+});
+
 eachBackend(t, '--approval never changes nothing from before: no approval row, the run applies', async (t, db) => {
   await withRemovals(db);
   const r = await loopRun(db, 'never');
