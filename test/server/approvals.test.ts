@@ -180,6 +180,14 @@ eachBackend(t, 'an edit after the plan was held makes it stale: 409 PLAN_STALE, 
     }
     t.equal((await server.inject({ method: 'GET', url: '/api/approvals?status=maybe' })).statusCode, 400);
   });
+
+  t.test('a server without CLASSCTL_API_TOKEN approves nothing: 403 WRITE_API_DISABLED', async (t) => {
+    const approvals = createApprovalActions({ db, loadConfig: async () => CONFIG, logger: silentLogger(), clock: () => NOW, policy: 'removals' });
+    const { app: tokenless } = await testApp(t, db, { config: CONFIG, approvals });
+    const res = await tokenless.inject({ method: 'POST', url: `/api/approvals/${held.approvalId}/approve`, headers: auth });
+    t.equal(res.statusCode, 403);
+    t.equal(res.json().code, 'WRITE_API_DISABLED');
+  });
 });
 
 eachBackend(t, 'always holds a plan of creates only; removals and never apply it', async (t, db) => {
