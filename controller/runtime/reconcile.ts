@@ -18,6 +18,9 @@ import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
 import { countConvergence, journalSummary, writtenSummary, type WrittenSummary } from './run-summary.js';
 import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
+import { approvalReason, type ApprovalPolicy } from './plan-approval.js';
+import { holdForApproval } from './hold-for-approval.js';
+import type { HeldPlanRecord } from '../store/plan-approvals.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
 import { describeTarget, isWholeRun, resolveTarget, savedTarget, type ResolvedTarget, type RunTarget } from '../core/run-target.js';
@@ -67,6 +70,13 @@ export interface ReconcileOptions {
   /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
   resyncPeriodMs?: number;
   /**
+   * Apply: hold the plan for a person's approval instead of writing it when
+   * the policy says so (`serve --approval`). Every branch is then planned
+   * before anything is written; a held run writes nothing and ends
+   * 'awaiting-approval'. Not with a saved plan (that one was approved).
+   */
+  approval?: { policy: ApprovalPolicy; hold: (plan: HeldPlanRecord, runId: string) => Promise<string> };
+  /**
    * --branch / --series: the run plans and writes only these (absent or
    * empty: every branch). An id the database does not have is a NOT_FOUND,
    * thrown before anything is written or journaled.
@@ -76,7 +86,7 @@ export interface ReconcileOptions {
 
 export { HELD_CHANGES_BUDGET };
 
-export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
+export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config' | 'awaiting-approval';
 
 export interface ReconcileResult {
   /**
@@ -103,6 +113,8 @@ export interface ReconcileResult {
   target?: RunTarget;
   /** Recorded changes past history.retainDays deleted at the end of an applied run (absent: no cleanup ran). */
   historyPruned?: number;
+  /** A run that held its plan for approval (outcome awaiting-approval): the pending approval's id. */
+  approvalId?: string;
 }
 
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult> {
@@ -206,7 +218,8 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   // it will archive are counted ahead (archivesAhead), so the mass-removal
   // guard still sees every removal of the run before anything is written.
   const savedPlan = ctx.savedPlan;
-  const deferPlanning = mode === 'apply' && !savedPlan && resumedAfter === null && !faults.afterPlan;
+  const approval = mode === 'apply' && !savedPlan && ctx.approval && ctx.approval.policy !== 'never' ? ctx.approval : null;
+  const deferPlanning = mode === 'apply' && !savedPlan && resumedAfter === null && !faults.afterPlan && approval === null;
   const sink = ctx.onBranch;
   const keepChanges = sink === undefined;
   const tally = createRunTally(runLog, keepChanges);
@@ -224,7 +237,8 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     const bp = await p.plan();
     if (savedPlan && staleError === null) {
       try {
-        checkSameChanges(await savedPlan.changesOf(bp.branchId), bp.changes.map(changeToJson));
+        if (savedPlan.checkBranch) savedPlan.checkBranch(bp.branchId, bp.changes.map(changeToJson));
+        else checkSameChanges(await savedPlan.changesOf(bp.branchId), bp.changes.map(changeToJson));
       } catch (err) {
         staleError = err;
       }
@@ -257,13 +271,11 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     ...(target ? { target: target.target } : {}),
   };
   if (savedPlan && staleError === null) {
-    const left = await savedPlan.leftover();
-    if (left) {
-      try {
-        staleLeftover(left);
-      } catch (err) {
-        staleError = err;
-      }
+    try {
+      const left = await savedPlan.leftover();
+      if (left) staleLeftover(left);
+    } catch (err) {
+      staleError = err;
     }
   }
   if (resumedAfter !== null) {
@@ -314,6 +326,14 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
       } catch (err) {
         return refuseRun(err, { removals });
       }
+    }
+    // After the guards: a plan they refuse is not offered for approval (approving could not apply it).
+    const planned = held.planned();
+    const reason = approval ? approvalReason(approval.policy, { ...planned, seriesDeleted: planned['delete-series'] }) : null;
+    if (approval && reason !== null) {
+      return holdForApproval({
+        approval, reason, branches: observed.branches, handOn, summary: () => tally.summary(plan), plan, now, configDigest: config.digest, runId, journal, retry, log: runLog, result,
+      });
     }
     // A branch planned again, or planned only now, is written only if the
     // guard's counts still hold for it (and, for a saved plan, only if it is

@@ -12,9 +12,14 @@ import { registerExplainRoute } from './routes/explain.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
+import type { ApprovalActions } from '../runtime/approve-plan.js';
+import { registerApprovalRoutes } from './routes/approvals.js';
+import { registerConsoleListRoutes } from './routes/console-lists.js';
 import { registerPlanRoute } from './routes/plan.js';
+import { registerPlanSummaryRoute } from './routes/plan-summary.js';
 import { registerReconcileRoute } from './routes/reconcile.js';
 import { registerRunsRoute } from './routes/runs.js';
+import { registerScheduleRoute } from './routes/schedule.js';
 
 export interface AppDeps {
   db: Database;
@@ -32,6 +37,8 @@ export interface AppDeps {
   feedSecret?: string;
   /** The write guards POST /api/reconcile checks before it queues a run (throws a GUARD_* ClassctlError: 409). */
   checkWriteGuards?: () => Promise<void>;
+  /** Approving and rejecting held plans (`serve --approval`); absent, those POSTs answer 403. */
+  approvals?: ApprovalActions;
   logger?: Logger;
   /** /readyz reports a run in progress for longer than this as stuck (default 50 minutes: 10 × the default interval). */
   runDeadlineMs?: number;
@@ -97,8 +104,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerMetricsRoute(app, deps.registry);
   registerPlanRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
+  registerPlanSummaryRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
   registerExplainRoute(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerRunsRoute(app, { db: deps.db });
+  registerScheduleRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock });
+  registerConsoleListRoutes(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerFeedRoutes(app, {
     db: deps.db,
     clock: deps.clock,
@@ -110,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken, checkWriteGuards: deps.checkWriteGuards });
+  registerApprovalRoutes(app, { db: deps.db, apiToken: deps.apiToken, approvals: deps.approvals, checkWriteGuards: deps.checkWriteGuards });
   await app.ready();
   return app;
 }

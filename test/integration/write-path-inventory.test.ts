@@ -59,7 +59,7 @@ const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
 /** An archived series unarchive would bring back. */
 const ARCHIVED_SERIES = 'inventory-archived';
 /** Write paths that are not one-shot CLI commands: the server's runs and its API. */
-const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile']);
+const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile', 'POST /api/approvals/:id/approve', 'POST /api/approvals/:id/reject']);
 
 const VARIANTS: Array<{ name: string; env: NodeJS.ProcessEnv; args: string[] }> = [
   { name: 'production without CLASSCTL_ALLOW_APPLY', env: {}, args: [] },
@@ -80,8 +80,16 @@ async function nonGetRoutes(db: Database): Promise<string[]> {
   const printed = app.printRoutes({ commonPrefix: false });
   await app.close();
   const routes: string[] = [];
-  for (const m of printed.matchAll(/(\/\S*) \(([^)]+)\)/g)) {
-    for (const method of m[2]!.split(',').map((s) => s.trim())) if (method !== 'GET' && method !== 'HEAD') routes.push(`${method} ${m[1]}`);
+  // A tree: a nested line's path continues its parent's (`/api/approvals` → `/:id` → `/approve`), by depth of indentation.
+  const stack: string[] = [];
+  for (const line of printed.split('\n')) {
+    const m = /^(.*?)[├└]── (\/\S*) \(([^)]+)\)/.exec(line);
+    if (!m) continue;
+    const depth = [...m[1]!].length / 4;
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + m[2]!;
+    stack.push(path);
+    for (const method of m[3]!.split(',').map((s) => s.trim())) if (method !== 'GET' && method !== 'HEAD') routes.push(`${method} ${path}`);
   }
   return routes;
 }
@@ -98,6 +106,12 @@ if (requirePostgres(t)) {
        SELECT $1, jsonb_build_object('id', $1::text, 'branchId', branch_id, 'title', title, 'rrule', rrule, 'startDate', start_date::text, 'startTime', to_char(start_time, 'HH24:MI'), 'exdates', '[]'::jsonb, 'version', '1'), now()
          FROM class_series ORDER BY id LIMIT 1`,
       [ARCHIVED_SERIES],
+    );
+    // A plan waiting for approval, for the approve and reject endpoints to refuse.
+    await db.query(
+      `INSERT INTO plan_approvals ("now", reason, config_digest, fingerprint, series_versions, branch_digests, totals)
+       VALUES ($1::timestamptz, 'removals', 'digest', 'approval:inventory', '{}', '{}', '{}')`,
+      [new Date(now).toISOString()],
     );
     await setSetting(db, 'environment', 'production');
     const dir = mkdtempSync(join(tmpdir(), 'classctl-inventory-'));
@@ -132,7 +146,7 @@ if (requirePostgres(t)) {
         });
       }
 
-      t.test(`serve and POST /api/reconcile: ${variant.name} are refused (409) and write nothing`, async (t) => {
+      t.test(`serve, POST /api/reconcile and approving or rejecting a plan: ${variant.name} are refused (409) and write nothing`, async (t) => {
         const globals: GlobalOptions = { database: url, config: CONFIG_DIR, configSource: 'files', env: variant.args[1], logLevel: 'silent' };
         const controller = await startController({
           globals,
@@ -148,6 +162,11 @@ if (requirePostgres(t)) {
           const res = await fetch(`${controller.url}/api/reconcile`, { method: 'POST', headers: { authorization: 'Bearer inventory-token' } });
           t.equal(res.status, 409, 'the API refuses with the guard status');
           t.match(await res.json(), { code: /^GUARD_/ });
+          for (const action of ['approve', 'reject']) {
+            const decided = await fetch(`${controller.url}/api/approvals/1/${action}`, { method: 'POST', headers: { authorization: 'Bearer inventory-token' } });
+            t.equal(decided.status, 409, `${action} is refused with the guard status`);
+            t.match(await decided.json(), { code: /^GUARD_/ });
+          }
           await controller.loop.whenIdle();
         } finally {
           await controller.shutdown(10_000);
