@@ -157,7 +157,8 @@ t.test('dist/ is up to date only when no source is newer than its compiled file'
 function runnableCheckout(t: Test, opts: { sourceMtime: Date; withSources?: boolean; withTsx?: boolean }): string {
   const root = mkdtempSync(join(tmpdir(), 'classctl-entry-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
-  cpSync(join(repo, 'bin'), join(root, 'bin'), { recursive: true });
+  // dereference: in the compiled test tree bin/ is a symbolic link to the repository's.
+  cpSync(join(repo, 'bin'), join(root, 'bin'), { recursive: true, dereference: true });
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   const write = (path: string, text: string, mtime: Date) => {
     mkdirSync(dirname(join(root, path)), { recursive: true });

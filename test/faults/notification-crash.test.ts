@@ -20,7 +20,7 @@ import { advisoryLocks, CONFIG_DIR, demoDatabase, NOW_ISO, ROOT, runClassctl } f
 function configWithWebhook(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'classctl-crash-notify-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(CONFIG_DIR, dir, { recursive: true });
+  cpSync(CONFIG_DIR, dir, { recursive: true, dereference: true });
   cpSync(join(ROOT, 'examples/notifications/webhook.yaml'), join(dir, 'webhook.yaml'));
   return dir;
 }
