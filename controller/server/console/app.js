@@ -65,7 +65,11 @@ async function show() {
   } catch (err) {
     if (ctx.current()) replace(main, el('h1', null, VIEWS[view].title), errorBox(err));
   } finally {
-    if (ctx.current()) main.removeAttribute('aria-busy');
+    if (ctx.current()) {
+      main.removeAttribute('aria-busy');
+      // What is on screen, for scripts and tests that wait for a view to be drawn.
+      main.dataset.rendered = location.hash || '#/schedule';
+    }
   }
 }
 

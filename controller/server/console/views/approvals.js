@@ -4,7 +4,7 @@
 import { ApiError, getJson, getToken, postWithToken } from '../api.js';
 import { countList, el, errorBox, replace } from '../dom.js';
 import { utc } from '../time.js';
-import { COUNT_LABELS } from './plan.js';
+import { COUNT_LABELS, shownCounts } from './plan.js';
 
 export const title = 'Approvals';
 
@@ -59,7 +59,7 @@ function approvalItem(a, result, ctx) {
     { class: 'approval', dataset: { approvalId: String(a.id) } },
     el('h2', null, `Plan ${a.id}`, el('span', { class: 'muted' }, ` · needs approval because of ${a.reason === 'always' ? 'the approval policy (always)' : 'removals'}`)),
     el('p', null, `Held ${utc(a.createdAt)}, planned at ${utc(a.now)}. `, el('a', { href: `#/plan?now=${encodeURIComponent(a.now)}` }, 'See the changes')),
-    countList(a.totals ?? {}, COUNT_LABELS),
+    countList(shownCounts(a.totals ?? {}), COUNT_LABELS),
     button,
   );
 }

@@ -16,6 +16,7 @@ const KINDS = /** @type {Array<[string, string]>} */ ([
   ['delete', 'Deletes'],
   ['cancel', 'Cancels'],
   ['archive', 'Series archived'],
+  ['booked', 'Changes to booked sessions'],
 ]);
 
 /** Headings of the counts the API returns. */
@@ -25,13 +26,18 @@ export const COUNT_LABELS = {
   delete: 'deletes',
   cancel: 'cancels',
   archive: 'series archived',
-  seriesDeleted: 'series archived',
   skipped: 'skipped',
   errors: 'errors',
   bookingsAffected: 'bookings affected',
   skippedByDst: 'skipped by a DST rule',
   warnings: 'warnings',
 };
+
+/** The counts to show: `seriesDeleted` is the same number as `archive`, under the journal's name. @param {Record<string, number>} counts */
+export function shownCounts(counts) {
+  const { seriesDeleted, ...rest } = counts;
+  return 'archive' in rest || seriesDeleted === undefined ? rest : { ...rest, archive: seriesDeleted };
+}
 
 /** @param {HTMLElement} main @param {URLSearchParams} params @param {import('../app.js').Ctx} ctx */
 export async function render(main, params, ctx) {
@@ -60,10 +66,14 @@ export async function render(main, params, ctx) {
     el('h1', null, 'Plan'),
     el('p', { class: 'summary' }, `What the next run would do, planned at ${body.now}. Nothing is written from this page.`),
     controls,
-    el('section', { 'aria-labelledby': 'plan-totals' }, el('h2', { id: 'plan-totals' }, 'Totals'), el('div', { id: 'plan-totals-list' }, countList(body.totals ?? {}, COUNT_LABELS))),
+    el('section', { 'aria-labelledby': 'plan-totals' }, el('h2', { id: 'plan-totals' }, 'Totals'), el('div', { id: 'plan-totals-list' }, countList(shownCounts(body.totals ?? {}), COUNT_LABELS))),
     warnings(body.warnings ?? []),
+    skippedByDst(body.skippedByDst ?? []),
+    (body.errors ?? []).length > 0
+      ? el('section', { class: 'warnings' }, el('h2', null, 'Errors'), el('ul', null, body.errors.map((/** @type {any} */ e) => el('li', { class: 'error' }, `${e.code} ${e.document ?? ''} ${e.pointer ?? ''}: ${e.message}`))))
+      : null,
     body.truncated ? el('p', { class: 'note' }, 'Only the first changes are listed; the totals count them all. Filter by branch or kind to see others.') : null,
-    groups.length === 0 ? el('p', { class: 'empty' }, 'No changes.') : groups.map((g) => branchSection(g, zones.get(g.branchId) ?? 'UTC')),
+    groups.length === 0 ? el('p', { class: 'empty' }, 'No changes.') : groups.map((g) => branchSection(g, zones.get(g.branchId) ?? 'UTC', kind)),
   );
   ctx.announce('Plan loaded.');
 }
@@ -79,17 +89,31 @@ function warnings(list) {
   );
 }
 
-/** @param {any} g @param {string} timeZone */
-function branchSection(g, timeZone) {
+/** @param {any[]} list */
+function skippedByDst(list) {
+  if (list.length === 0) return null;
+  return el(
+    'section',
+    { 'aria-labelledby': 'plan-dst', class: 'warnings' },
+    el('h2', { id: 'plan-dst' }, `Sessions skipped by a DST rule (${list.length})`),
+    el('ul', null, list.map((x) => el('li', null, `${x.seriesId} on ${x.occurrenceKey}: ${x.localTime} does not exist in ${x.timezone} that day (${x.rule})`))),
+  );
+}
+
+/** @param {any} g @param {string} timeZone @param {string} kind */
+function branchSection(g, timeZone, kind) {
+  const series = (g.series ?? []).filter((/** @type {any} */ s) => !kind || (s.changes ?? []).length > 0);
   return el(
     'section',
     { class: 'plan-branch', dataset: { branchId: g.branchId } },
     el('h2', null, `Branch ${g.branchId}`),
     countList(g.counts ?? {}, COUNT_LABELS),
-    (g.series ?? []).map((/** @type {any} */ s) =>
+    (g.skippedSeries ?? []).length > 0 ? el('p', { class: 'note' }, 'Left out of the plan: ', g.skippedSeries.map((/** @type {any} */ x) => `${x.seriesId} (${x.reason})`).join('; ')) : null,
+    series.length === 0 ? el('p', { class: 'empty' }, kind ? 'No change of this kind.' : 'Nothing to change.') : null,
+    series.map((/** @type {any} */ s) =>
       el(
         'details',
-        { class: 'plan-series', open: (g.series ?? []).length <= 5, dataset: { seriesId: s.seriesId } },
+        { class: 'plan-series', open: series.length <= 5, dataset: { seriesId: s.seriesId } },
         el('summary', null, el('span', { class: 'series-id' }, s.seriesId), ' ', countInline(s.counts ?? {})),
         changesTable(s.changes ?? [], timeZone),
       ),
@@ -107,7 +131,7 @@ function countInline(counts) {
 
 /** @param {any[]} changes @param {string} timeZone */
 function changesTable(changes, timeZone) {
-  if (changes.length === 0) return el('p', { class: 'empty' }, 'Changes not listed (over the limit).');
+  if (changes.length === 0) return el('p', { class: 'empty' }, 'Not listed: past the number of changes shown. The counts include them.');
   return el(
     'table',
     { class: 'changes' },

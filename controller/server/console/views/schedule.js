@@ -21,6 +21,7 @@ const PX_PER_MIN = 1;
 
 /** @param {HTMLElement} main @param {URLSearchParams} params @param {import('../app.js').Ctx} ctx */
 export async function render(main, params, ctx) {
+  const started = performance.now();
   const all = await branches();
   if (all.length === 0) {
     replace(main, el('h1', null, title), el('p', null, 'No branches yet: load some with `classctl load FILE --apply`.'));
@@ -37,6 +38,7 @@ export async function render(main, params, ctx) {
 
   const body = await getJson('/api/schedule', { branch: branch.id, from, days: 7, room, instructor });
   if (!ctx.current()) return;
+  const fetched = performance.now();
 
   const controls = el(
     'div',
@@ -68,6 +70,10 @@ export async function render(main, params, ctx) {
 
   replace(main, el('h1', null, `Schedule · ${branch.name}`), controls, legend(), summary, weekGrid(body.days, sessions, body.branch.timeZone));
   ctx.announce(`${sessions.length} sessions in the week of ${from}.`);
+  // Reading a layout property makes the browser lay the week out now, so the
+  // measure covers drawing it (docs/console.md quotes these figures).
+  void main.offsetHeight;
+  performance.measure('classctl:schedule', { start: started, end: performance.now(), detail: { sessions: sessions.length, fetchMs: fetched - started } });
 }
 
 function legend() {

@@ -14,14 +14,14 @@ export async function render(main, params, ctx) {
   const id = params.get('id');
   const [problems, list, explain] = await Promise.all([
     getJson('/api/problems'),
-    branch ? getJson('/api/series', { branch, limit: 500 }) : { series: [] },
+    branch ? getJson('/api/series', { branch, status: 'all', limit: 1000 }) : { series: [], nextCursor: null },
     id ? getJson(`/api/series/${encodeURIComponent(id)}/explain`) : null,
   ]);
   if (!ctx.current()) return;
   replace(
     main,
     el('h1', null, 'Series'),
-    problemsSection(problems.problems ?? problems.errors ?? []),
+    problemsSection([...(problems.errors ?? []), ...(problems.warnings ?? [])], problems.documents ?? []),
     el(
       'div',
       { class: 'controls' },
@@ -31,8 +31,8 @@ export async function render(main, params, ctx) {
   );
 }
 
-/** @param {any[]} problems */
-function problemsSection(problems) {
+/** @param {any[]} problems @param {any[]} [documents] */
+function problemsSection(problems, documents = []) {
   return el(
     'section',
     { class: ['problems', problems.length > 0 && 'problems--some'], id: 'problems', 'aria-labelledby': 'problems-title' },
@@ -43,9 +43,12 @@ function problemsSection(problems) {
           'ul',
           null,
           problems.map((p) =>
-            el('li', { class: `problem problem--${p.severity ?? 'error'}` }, el('strong', null, `${p.severity ?? 'error'} ${p.code ?? ''}`), ` ${p.document ?? ''}${p.pointer ? ` ${p.pointer}` : ''}: ${p.message}`, p.fix ? el('div', { class: 'muted' }, `Fix: ${p.fix}`) : null),
+            el('li', { class: `problem problem--${p.severity ?? 'error'}` }, el('strong', null, `${p.severity ?? 'error'} ${p.code ?? ''}`), ` ${p.document ?? ''}${p.origin ? ` (${p.origin})` : ''}${p.pointer ? ` ${p.pointer}` : ''}: ${p.message}`),
           ),
         ),
+    documents.length > 0
+      ? el('details', null, el('summary', null, `${documents.length} configuration documents`), el('ul', null, documents.map((d) => el('li', null, `${d.name} — ${d.scope} (${d.origin})`))))
+      : null,
   );
 }
 
@@ -59,8 +62,9 @@ function seriesList(series, branch, chosen) {
       el(
         'li',
         { class: s.archived || s.status === 'archived' ? 'archived' : null },
-        el('a', { href: `#/series?branch=${encodeURIComponent(branch)}&id=${encodeURIComponent(s.id)}`, 'aria-current': s.id === chosen ? 'true' : null }, s.title ?? s.id),
-        el('span', { class: 'muted' }, ` ${s.id}${s.room ? ` · ${s.room}` : ''}${s.instructor ? ` · ${s.instructor}` : ''}`),
+        // An archived series has no settings any more (explain answers 404): listed, not linked.
+        s.status === 'archived' ? el('span', null, s.title ?? s.id) : el('a', { href: `#/series?branch=${encodeURIComponent(branch)}&id=${encodeURIComponent(s.id)}`, 'aria-current': s.id === chosen ? 'true' : null }, s.title ?? s.id),
+        el('span', { class: 'muted' }, ` ${s.id}${s.roomId ? ` · ${s.roomId}` : ''}${s.instructorId ? ` · ${s.instructorId}` : ''}${s.status === 'archived' ? ' · archived' : ''}`),
       ),
     ),
   );
