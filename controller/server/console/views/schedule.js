@@ -9,8 +9,8 @@ import { branches } from './branches.js';
 
 export const title = 'Schedule';
 
-/** Pixels per minute of the grid (1 px = 1 min at 60 px an hour). */
-const PX_PER_MIN = 1;
+/** Pixels per minute of the grid: 72 px an hour, so a 30-minute class shows its time, title and room. */
+const PX_PER_MIN = 1.2;
 
 /**
  * @typedef {{kind: 'room' | 'instructor', sessionId: string, seriesId: string}} Conflict
@@ -100,7 +100,7 @@ function weekGrid(days, sessions, timeZone) {
   for (let m = firstMin; m < lastMin; m += 60) hours.push(el('div', { class: 'hour', 'aria-hidden': 'true', vars: { '--top': `${(m - firstMin) * PX_PER_MIN}px` } }, `${String(m / 60).padStart(2, '0')}:00`));
   return el(
     'div',
-    { class: 'week', id: 'week', vars: { '--grid-height': `${height}px` } },
+    { class: 'week', id: 'week', vars: { '--grid-height': `${height}px`, '--hour': `${60 * PX_PER_MIN}px` } },
     el('div', { class: 'hours', 'aria-hidden': 'true' }, el('div', { class: 'day-head' }), el('div', { class: 'day-body' }, hours)),
     days.map((day) => {
       const placed = byDate.get(day.date) ?? [];
@@ -166,10 +166,12 @@ function sessionCard(s) {
     },
     el('p', { class: 'session-time' }, `${s.localStart}–${s.localEnd}`),
     el('p', { class: 'session-title' }, s.title),
+    // First after the title: a short session's box shows only its first lines.
+    conflictKinds.length > 0 ? el('p', { class: 'badges' }, conflictKinds.map((k) => el('span', { class: 'badge badge--conflict' }, `double booking: ${k}`))) : null,
     el('p', { class: 'session-where' }, [s.room, s.instructor].filter(Boolean).join(' · ') || '—'),
     el('p', { class: 'session-seats' }, `${s.booked}/${s.capacity ?? '∞'} booked`),
-    cancelled ? el('p', { class: 'badge badge--cancelled' }, 'cancelled') : null,
-    s.detached ? el('p', { class: 'badge badge--detached' }, 'edited') : null,
-    conflictKinds.map((k) => el('p', { class: 'badge badge--conflict' }, `double booking: ${k}`)),
+    cancelled || s.detached
+      ? el('p', { class: 'badges' }, cancelled ? el('span', { class: 'badge badge--cancelled' }, 'cancelled') : null, s.detached ? el('span', { class: 'badge badge--detached' }, 'edited') : null)
+      : null,
   );
 }
