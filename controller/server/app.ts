@@ -13,9 +13,12 @@ import { registerExplainRoute } from './routes/explain.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
+import { registerConsoleListRoutes } from './routes/console-lists.js';
 import { registerPlanRoute } from './routes/plan.js';
+import { registerPlanSummaryRoute } from './routes/plan-summary.js';
 import { registerReconcileRoute } from './routes/reconcile.js';
 import { registerRunsRoute } from './routes/runs.js';
+import { registerScheduleRoute } from './routes/schedule.js';
 
 export interface AppDeps {
   db: Database;
@@ -98,8 +101,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerMetricsRoute(app, deps.registry);
   registerPlanRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
+  registerPlanSummaryRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock, logger });
   registerExplainRoute(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerRunsRoute(app, { db: deps.db });
+  registerScheduleRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock });
+  registerConsoleListRoutes(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock });
   registerFeedRoutes(app, {
     db: deps.db,
     clock: deps.clock,

@@ -12,6 +12,12 @@ export const HttpErrorCodes = {
   /** POST /api/reconcile while the server has no CLASSCTL_API_TOKEN. */
   RECONCILE_API_DISABLED: 'RECONCILE_API_DISABLED',
   SERIES_NOT_FOUND: 'SERIES_NOT_FOUND',
+  /** A branch id the database does not have (GET /api/schedule). */
+  BRANCH_NOT_FOUND: 'BRANCH_NOT_FOUND',
+  /** A run id the journal does not have (GET /api/runs/:id). */
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  /** The branch's time zone is not an IANA zone: its local dates cannot be computed. */
+  BRANCH_TIMEZONE: 'BRANCH_TIMEZONE',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   /** The server is shutting down and takes no more triggers. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',

@@ -86,12 +86,27 @@ export interface BranchChanges {
   first: SessionEvent[];
 }
 
-/** A run's changes per branch (branch order): counts by kind and the first `firstPerBranch` events. */
-export async function runChanges(sql: Sql, runId: string, firstPerBranch: number): Promise<BranchChanges[]> {
-  const counts = await sql.query<{ branch_id: string; kind: EventKind; n: number }>(
+function runCountRows(sql: Sql, runId: string) {
+  return sql.query<{ branch_id: string; kind: EventKind; n: number }>(
     `SELECT branch_id, kind, sum(coalesce(cardinality(occurrence_keys), 1))::int AS n FROM session_events WHERE run_id = $1::bigint GROUP BY branch_id, kind ORDER BY branch_id COLLATE "C", kind`,
     [runId],
   );
+}
+
+/** A run's changes per branch (branch order): counts by kind only. */
+export async function runChangeCounts(sql: Sql, runId: string): Promise<Array<Pick<BranchChanges, 'branchId' | 'counts'>>> {
+  const byBranch = new Map<string, Pick<BranchChanges, 'branchId' | 'counts'>>();
+  for (const c of await runCountRows(sql, runId)) {
+    let b = byBranch.get(c.branch_id);
+    if (!b) byBranch.set(c.branch_id, (b = { branchId: c.branch_id, counts: {} }));
+    b.counts[c.kind] = c.n;
+  }
+  return [...byBranch.values()];
+}
+
+/** A run's changes per branch (branch order): counts by kind and the first `firstPerBranch` events. */
+export async function runChanges(sql: Sql, runId: string, firstPerBranch: number): Promise<BranchChanges[]> {
+  const counts = await runCountRows(sql, runId);
   const first = await sql.query<EventRow>(
     `SELECT ${EVENT_FIELDS}
        FROM (SELECT *, row_number() OVER (PARTITION BY branch_id ORDER BY id, ordinal) AS nth FROM session_event_list WHERE run_id = $1::bigint) AS session_event_list
@@ -107,4 +122,29 @@ export async function runChanges(sql: Sql, runId: string, firstPerBranch: number
   for (const c of counts) branch(c.branch_id).counts[c.kind] = c.n;
   for (const r of first) branch(r.branch_id).first.push(eventFromRow(r));
   return [...byBranch.values()];
+}
+
+/** Where a page of a run's events ends: the last event's row id and its place in a grouped row. */
+export interface EventCursor {
+  rowId: string;
+  ordinal: string;
+}
+
+/**
+ * One page of a run's events in the order they were written (oldest first),
+ * after `after` (exclusive); `next` is where the following page starts, or
+ * null when this is the last one.
+ */
+export async function runEventsPage(sql: Sql, runId: string, limit: number, after: EventCursor | null): Promise<{ events: SessionEvent[]; next: EventCursor | null }> {
+  const params: unknown[] = [runId];
+  let keyset = '';
+  if (after) keyset = ` AND (id, ordinal) > ($${params.push(after.rowId)}::bigint, $${params.push(after.ordinal)}::bigint)`;
+  const rows = await sql.query<EventRow>(
+    `SELECT ${EVENT_FIELDS} FROM session_event_list WHERE run_id = $1::bigint${keyset}
+      ORDER BY session_event_list.id, session_event_list.ordinal LIMIT $${params.push(limit + 1)}::int`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { events: page.map(eventFromRow), next: rows.length > limit && last ? { rowId: last.row_id, ordinal: last.ordinal } : null };
 }

@@ -8,9 +8,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { reconcile } from '../../runtime/reconcile.js';
 import type { Database } from '../../store/database.js';
 import { HttpError, HttpErrorCodes } from '../http-errors.js';
-
-/** An ISO instant with an explicit zone, as `reconcile --now` takes: never ambiguous. */
-const ISO_INSTANT = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$';
+import { ISO_INSTANT } from '../query-schemas.js';
 
 const querystring = {
   type: 'object',
@@ -25,6 +23,14 @@ export interface PlanRouteDeps {
   logger: Logger;
 }
 
+/** The `now` a request asks for (an ISO instant with a zone), else the server's clock. */
+export function requestedNow(text: string | undefined, clock: () => number): number {
+  if (text === undefined) return clock();
+  const instant = readInstant(text);
+  if (!instant.ok) throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: now "${text}" ${instant.why}.`);
+  return instant.ms;
+}
+
 export function registerPlanRoute(app: FastifyInstance, deps: PlanRouteDeps): void {
   // What a run would change at `now` (default: the server's clock). Plan mode
   // takes no lock, starts no journal row and writes nothing. The JSON is
@@ -34,12 +40,7 @@ export function registerPlanRoute(app: FastifyInstance, deps: PlanRouteDeps): vo
   // with the first branch: an error before it is an error response; one
   // after it cuts the response short (the client sees invalid JSON).
   app.get<{ Querystring: { now?: string } }>('/api/plan', { schema: { querystring } }, async (request, reply) => {
-    let now = deps.clock();
-    if (request.query.now !== undefined) {
-      const instant = readInstant(request.query.now);
-      if (!instant.ok) throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: now "${request.query.now}" ${instant.why}.`);
-      now = instant.ms;
-    }
+    const now = requestedNow(request.query.now, deps.clock);
     const config = await deps.loadConfig();
     const json = createPlanJsonStream({ now: new Date(now).toISOString(), mode: 'plan' });
     const body = new PassThrough();

@@ -1,0 +1,176 @@
+// GET /api/schedule: a branch's sessions over some local days, for the
+// console's week calendar — each session with its local times in the
+// branch's zone and the sessions it is double-booked with, each day with its
+// DST change and closures. Read-only, one consistent snapshot, bounded.
+import type { FastifyInstance } from 'fastify';
+import type { ConfigSet } from '../../core/config/config-set.js';
+import { addDays, localDateAt, parseLocalDate } from '../../core/generation/local-date.js';
+import { isValidTimeZone } from '../../core/generation/zone-offsets.js';
+import { wallClockAt } from '../../core/generation/zoned-time.js';
+import type { ScheduleSession } from '../../core/render/schedule-rows.js';
+import { createConflictSweep, type ScheduleConflict } from '../../core/schedule/schedule-conflicts.js';
+import { scheduleDays } from '../../core/schedule/schedule-days.js';
+import { instantBounds } from '../../core/schedule/schedule-range.js';
+import type { Database } from '../../store/database.js';
+import { findBranch, scheduleBatches, someBranchIds } from '../../store/schedule.js';
+import { HttpError, HttpErrorCodes } from '../http-errors.js';
+import { ID, LOCAL_DATE, listOf, repeatable } from '../query-schemas.js';
+
+export const MAX_SCHEDULE_DAYS = 31;
+/** Sessions per response: a month of a large branch; `truncated` says when there were more. */
+export const MAX_SCHEDULE_SESSIONS = 5000;
+/**
+ * Sessions read to find double bookings, filtered out or not: a filter that
+ * shows a few sessions of a huge branch still stops here (and says truncated).
+ */
+export const MAX_SCANNED_SESSIONS = 100_000;
+/** How far before the first day sessions are read, so one that started the evening before still counts as a double booking. */
+const LOOKBACK_MS = 24 * 3_600_000;
+
+const querystring = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['branch'],
+  properties: {
+    branch: ID,
+    from: { type: 'string', pattern: LOCAL_DATE },
+    days: { type: 'integer', minimum: 1, maximum: MAX_SCHEDULE_DAYS, default: 7 },
+    room: repeatable(100),
+    instructor: repeatable(100),
+    limit: { type: 'integer', minimum: 1, maximum: MAX_SCHEDULE_SESSIONS, default: MAX_SCHEDULE_SESSIONS },
+  },
+} as const;
+
+interface ScheduleQuery {
+  branch: string;
+  from?: string;
+  days: number;
+  room?: string | string[];
+  instructor?: string | string[];
+  limit: number;
+}
+
+export interface ScheduleSessionJson {
+  id: string;
+  seriesId: string;
+  occurrenceKey: string;
+  title: string;
+  /** ISO instants, UTC. */
+  start: string;
+  end: string;
+  /** The start's local date and the wall-clock times in the branch's zone. */
+  localDate: string;
+  localStart: string;
+  localEnd: string;
+  /** The end's local date: the next day for a class past midnight. */
+  localEndDate: string;
+  room: string | null;
+  instructor: string | null;
+  capacity: number | null;
+  booked: number;
+  status: string;
+  detached: boolean;
+  conflicts: ScheduleConflict[];
+}
+
+const two = (n: number): string => (n < 10 ? '0' : '') + n;
+
+function localParts(instantMs: number, timezone: string): { date: string; time: string } {
+  const wall = new Date(wallClockAt(instantMs, timezone)); // its UTC fields are the wall clock
+  return {
+    date: `${String(wall.getUTCFullYear()).padStart(4, '0')}-${two(wall.getUTCMonth() + 1)}-${two(wall.getUTCDate())}`,
+    time: `${two(wall.getUTCHours())}:${two(wall.getUTCMinutes())}`,
+  };
+}
+
+function sessionJson(s: ScheduleSession, timezone: string, conflicts: ScheduleConflict[]): ScheduleSessionJson {
+  const start = localParts(s.startsAt.getTime(), timezone);
+  const end = localParts(s.endsAt.getTime(), timezone);
+  return {
+    id: s.id,
+    seriesId: s.seriesId,
+    occurrenceKey: s.occurrenceKey,
+    title: s.title,
+    start: s.startsAt.toISOString(),
+    end: s.endsAt.toISOString(),
+    localDate: start.date,
+    localStart: start.time,
+    localEnd: end.time,
+    localEndDate: end.date,
+    room: s.roomId,
+    instructor: s.instructorId,
+    capacity: s.capacity,
+    booked: s.bookedCount,
+    status: s.status,
+    detached: s.detached,
+    conflicts,
+  };
+}
+
+export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database; loadConfig: () => Promise<ConfigSet>; clock: () => number }): void {
+  app.get<{ Querystring: ScheduleQuery }>('/api/schedule', { schema: { querystring } }, async (request) => {
+    const q = request.query;
+    if (q.from !== undefined && parseLocalDate(q.from) === null) {
+      throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: from "${q.from}" is not a calendar date; write YYYY-MM-DD (a local date in the branch's zone).`);
+    }
+    const rooms = new Set(listOf(q.room));
+    const instructors = new Set(listOf(q.instructor));
+    const shown = (s: ScheduleSession): boolean =>
+      (rooms.size === 0 || (s.roomId !== null && rooms.has(s.roomId))) && (instructors.size === 0 || (s.instructorId !== null && instructors.has(s.instructorId)));
+    const config = await deps.loadConfig();
+
+    return deps.db.transaction(async (tx) => {
+      // One consistent picture across the batches, even while a run writes.
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const branch = await findBranch(tx, q.branch);
+      if (!branch) {
+        const known = await someBranchIds(tx);
+        throw new HttpError(404, HttpErrorCodes.BRANCH_NOT_FOUND, `No branch "${q.branch}". ${known.length > 0 ? `Branches: ${known.join(', ')}${known.length === 10 ? ', …' : ''}.` : 'The database has no branches yet.'}`, { key: q.branch });
+      }
+      const timezone = branch.timezone;
+      if (!isValidTimeZone(timezone)) {
+        throw new HttpError(422, HttpErrorCodes.BRANCH_TIMEZONE, `Branch "${branch.id}" has time zone "${timezone}", which is not an IANA zone: its local dates cannot be computed. Fix branches.timezone.`, { key: branch.id });
+      }
+      const from = q.from ?? localDateAt(deps.clock(), timezone);
+      const to = addDays(from, q.days);
+      const { fromMs, toMs } = instantBounds({ from, to: addDays(to, -1) }, timezone);
+      const resolved = config.resolve(branch.id);
+
+      const sweep = createConflictSweep();
+      const listed: ScheduleSession[] = [];
+      let truncated = false;
+      let scanned = 0;
+      // Once the listing is full, sessions are read on only while they can still overlap a listed one.
+      let listedEndMs = -Infinity;
+      read: for await (const batch of scheduleBatches(tx, { branchId: branch.id, fromMs: fromMs - LOOKBACK_MS, toMs })) {
+        for (const s of batch) {
+          const startMs = s.startsAt.getTime();
+          if (truncated && startMs >= listedEndMs) break read;
+          if (++scanned > MAX_SCANNED_SESSIONS) {
+            truncated = true;
+            break read;
+          }
+          sweep.add({ id: s.id, seriesId: s.seriesId, startMs, endMs: s.endsAt.getTime(), roomId: s.roomId, instructorId: s.instructorId, status: s.status });
+          if (startMs < fromMs || !shown(s)) continue;
+          if (listed.length >= q.limit) {
+            truncated = true;
+            continue;
+          }
+          listed.push(s);
+          listedEndMs = Math.max(listedEndMs, s.endsAt.getTime());
+        }
+      }
+      return {
+        branch: { id: branch.id, name: branch.name ?? branch.id, timeZone: timezone },
+        from,
+        to,
+        days: scheduleDays(from, q.days, timezone, resolved.ok ? resolved.settings.closures : null),
+        // Without resolved settings the closures are unknown, not absent.
+        closuresKnown: resolved.ok,
+        sessions: listed.map((s) => sessionJson(s, timezone, sweep.conflictsOf(s.id))),
+        truncated,
+        limit: q.limit,
+      };
+    });
+  });
+}
