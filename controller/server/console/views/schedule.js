@@ -51,8 +51,8 @@ export async function render(main, params, ctx) {
       { class: 'field week-nav' },
       el('button', { type: 'button', id: 'week-prev', on: { click: () => go({ week: addDays(from, -7) }) } }, '← Previous week'),
       el('label', { for: 'week-date' }, 'Week of'),
-      el('input', { type: 'date', id: 'week-date', value: from, on: { change: (e) => { const v = /** @type {HTMLInputElement} */ (e.target).value; if (v) go({ week: v }); } } }),
-      el('button', { type: 'button', id: 'week-today', on: { click: () => go({ week: todayIn(branch.timeZone) }) } }, 'This week'),
+      el('input', { type: 'date', id: 'week-date', value: from, on: { change: (e) => { const v = /** @type {HTMLInputElement} */ (e.target).value; if (v) go({ week: mondayOf(v) }); } } }),
+      el('button', { type: 'button', id: 'week-today', on: { click: () => go({ week: mondayOf(todayIn(branch.timeZone)) }) } }, 'This week'),
       el('button', { type: 'button', id: 'week-next', on: { click: () => go({ week: addDays(from, 7) }) } }, 'Next week →'),
     ),
   );
