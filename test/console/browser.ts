@@ -40,9 +40,9 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 /** Screenshots for docs/console.md, only when CONSOLE_SCREENSHOTS=1 (CI leaves the tree clean). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   if (process.env.CONSOLE_SCREENSHOTS !== '1') return;
   const path = new URL(`../../docs/images/console-${name}.png`, import.meta.url).pathname;
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, fullPage: false });
+  await page.screenshot({ path, fullPage: opts.fullPage ?? false });
 }

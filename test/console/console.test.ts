@@ -202,7 +202,7 @@ t.test('the web console in Chromium', async (t) => {
         t.equal(c.day, r.local_date, `${r.id}: drawn on its local date in the branch's zone`);
         t.ok(c.time.startsWith(r.local_start), `${r.id}: shows ${r.local_start} (shows ${c.time})`);
       }
-      await screenshot(page, `schedule-${branchId}-1280`);
+      await screenshot(page, `schedule-${branchId}-1280`, { fullPage: true });
     });
   }
 
@@ -244,7 +244,6 @@ t.test('the web console in Chromium', async (t) => {
     t.notOk(await page.$('.day[data-date="2026-12-24"].day--closure'), 'the day before is not marked');
     await show(page, '#/schedule?branch=downtown&week=2027-03-08');
     t.match(await page.textContent('.day[data-date="2027-03-14"] .day-head'), /DST change: -05:00 → -04:00/);
-    await screenshot(page, 'schedule-dst-1280');
   });
 
   t.test('previous/next week and the date picker move the week', async (t) => {

@@ -57,7 +57,7 @@ export async function render(main, params, ctx) {
     { class: 'controls', role: 'group', 'aria-label': 'Plan filters' },
     selectField({ id: 'plan-branch', label: 'Branch', value: branch, options: [['', 'All branches'], ...all.map((b) => /** @type {[string, string]} */ ([b.id, b.name]))], onChange: (v) => go({ branch: v }) }),
     selectField({ id: 'plan-kind', label: 'Kind of change', value: kind, options: KINDS, onChange: (v) => go({ kind: v }) }),
-    now ? el('p', { class: 'field' }, `Planned at ${now} (a held plan). `, el('a', { href: '#/plan' }, 'Plan at the current time')) : null,
+    now ? el('p', { class: 'field' }, `Planned at ${now}, not at the current time. `, el('a', { href: '#/plan' }, 'Plan at the current time')) : null,
   );
 
   const groups = /** @type {any[]} */ (body.branches ?? []);
