@@ -41,11 +41,23 @@ function runsTable(runs, chosen) {
           el('td', null, utc(r.now)),
           el('td', null, r.status === 'interrupted' ? 'interrupted' : duration(r.startedAt, r.finishedAt)),
           el('td', null, counts(r.summary)),
-          el('td', null, [r.resumedAfter ? `resumes run ${r.resumedAfter}` : '', r.error ?? ''].filter(Boolean).join('; ')),
+          el('td', null, notes(r)),
         ),
       ),
     ),
   );
+}
+
+/** @param {any} r */
+function notes(r) {
+  const held = r.summary?.awaitingApproval;
+  return [
+    held ? [`plan held for approval ${held.approvalId ?? ''} `, el('a', { href: '#/approvals' }, 'see Approvals')] : '',
+    r.resumedAfter ? `resumes run ${r.resumedAfter}` : '',
+    r.error ?? '',
+  ]
+    .filter((x) => x !== '')
+    .flatMap((x, i) => (i === 0 ? [x] : ['; ', x]));
 }
 
 /** @param {any} detail */
