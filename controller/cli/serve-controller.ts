@@ -18,6 +18,9 @@ import type { GlobalOptions } from './context.js';
 import { loadConfigSet, openDatabaseFor, reportRunToConfigSource } from './resources.js';
 import { handleStrayDatabaseErrors } from './stray-errors.js';
 import { describeDbError } from '../runtime/retry.js';
+import { createApprovalActions } from '../runtime/approve-plan.js';
+import type { ApprovalPolicy } from '../runtime/plan-approval.js';
+import { recordRun } from '../runtime/metrics.js';
 import { startDeliveryLoop } from '../runtime/notifications/delivery-loop.js';
 import { destinationLoader } from '../runtime/notifications/destinations-source.js';
 
@@ -37,6 +40,8 @@ export interface ServeOptions {
   /** How long a branch may go without a full proof (reconcile's resyncPeriodMs). */
   resyncPeriodMs?: number;
   allowMassRemoval: boolean;
+  /** Which plans wait for approval instead of being applied (default never). */
+  approval?: ApprovalPolicy;
 }
 
 export interface RunningController {
@@ -93,7 +98,22 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       allowApply: o.env.CLASSCTL_ALLOW_APPLY,
       allowMassRemoval: o.allowMassRemoval,
       resyncPeriodMs: o.resyncPeriodMs,
+      approval: o.approval ?? 'never',
       afterRun: async (result, config) => {
+        await reportRunToConfigSource(o.globals, config, result, log);
+        delivery.kick();
+      },
+    });
+    const approvals = createApprovalActions({
+      db,
+      loadConfig,
+      logger: log,
+      expectedEnv: o.globals.env,
+      allowApply: o.env.CLASSCTL_ALLOW_APPLY,
+      allowMassRemoval: o.allowMassRemoval,
+      policy: o.approval ?? 'never',
+      afterRun: async (result, config, durationSeconds) => {
+        recordRun(metrics, result, durationSeconds);
         await reportRunToConfigSource(o.globals, config, result, log);
         delivery.kick();
       },
@@ -144,6 +164,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
       checkWriteGuards: async () => {
         await checkApplyGuards(db, { expectedEnv: o.globals.env, allowApply: o.env.CLASSCTL_ALLOW_APPLY, action: 'reconcile' });
       },
+      approvals,
       logger: log,
       runDeadlineMs: RUN_DEADLINE_INTERVALS * o.intervalMs,
     });
@@ -161,7 +182,7 @@ export async function startController(o: ServeOptions): Promise<RunningControlle
     const port = typeof address === 'object' && address ? address.port : o.port;
     const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
     log.info(
-      { url, port, database: db.describe(), ...(o.globals.context ? { context: o.globals.context.name } : {}), intervalMs: o.intervalMs, configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled', calendarFeeds: o.env[FEED_SECRET_ENV] ? 'enabled' : 'disabled' },
+      { url, port, database: db.describe(), ...(o.globals.context ? { context: o.globals.context.name } : {}), intervalMs: o.intervalMs, approval: o.approval ?? 'never', configSource: o.globals.configSource, config: o.globals.config, reconcileApi: apiToken ? 'enabled' : 'disabled', calendarFeeds: o.env[FEED_SECRET_ENV] ? 'enabled' : 'disabled' },
       'classctl serve listening.',
     );
     loop.start();

@@ -111,6 +111,8 @@ function appliedCondition(invalid: boolean, config: ConfigSet, run: RunReport | 
         message: `Not applied: ${which} reconciled nothing because the base configuration is missing or invalid${blocking.length ? ` (${blocking.join(', ')})` : ''}. Fix the documents classctl validate lists.`,
       };
     }
+    case 'awaiting-approval':
+      return { ...base, status: 'False', reason: 'AwaitingApproval', message: `Not applied yet: ${which} held its plan for approval (serve --approval) and wrote nothing; approve it in the console or with POST /api/approvals/ID/approve.` };
     case 'refused':
       return { ...base, status: 'False', reason: 'RunRefused', message: `Not applied: ${which} was refused by a guard and wrote nothing; its log says which guard and how to proceed.` };
     case 'failed':

@@ -10,6 +10,22 @@ import { discardBranches } from './branch-sink.js';
 import { recordRun, recordRunError, type ControllerMetrics } from './metrics.js';
 import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 import { describeDbError, errorLogFields } from './retry.js';
+import type { ApprovalPolicy } from './plan-approval.js';
+import { holdPlan, supersedePending } from '../store/plan-approvals.js';
+
+/**
+ * A run that planned and wrote without needing approval: a plan still
+ * waiting is no longer what the controller would do (approving it would be
+ * refused as stale), so it is marked superseded.
+ */
+async function supersedeWaitingPlan(db: Database, log: Logger): Promise<void> {
+  try {
+    const id = await supersedePending(db);
+    if (id !== null) log.info({ approvalId: id }, `Approval ${id} is superseded: this run's plan needed no approval, so the held plan is no longer what the controller would do.`);
+  } catch (err) {
+    log.warn(errorLogFields(err), `Could not mark the waiting approval superseded (${describeDbError(err)}); approving it will be refused as stale.`);
+  }
+}
 
 export interface ControllerRunDeps {
   db: Database;
@@ -27,6 +43,8 @@ export interface ControllerRunDeps {
   afterRun?: (result: ReconcileResult, config: ConfigSet) => Promise<void>;
   /** Fault-injection points passed through to every run (tests); none in production. */
   faults?: ReconcileOptions['faults'];
+  /** `serve --approval`: which plans wait for a person's approval instead of being applied (default never). */
+  approval?: ApprovalPolicy;
 }
 
 export type ControllerRun = (reasons: TriggerReason[]) => Promise<ReconcileResult | null>;
@@ -50,9 +68,13 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
         allowMassRemoval: deps.allowMassRemoval,
         resyncPeriodMs: deps.resyncPeriodMs,
         faults: deps.faults,
+        ...(deps.approval && deps.approval !== 'never'
+          ? { approval: { policy: deps.approval, hold: async (plan, runId) => (await holdPlan(deps.db, plan, runId)).id } }
+          : {}),
         // The loop needs the run's counts only: it never holds a branch's changes past its write.
         onBranch: discardBranches,
       });
+      if (result.runId !== null && (result.outcome === 'succeeded' || result.outcome === 'failed')) await supersedeWaitingPlan(deps.db, log);
       const finishedAt = clock();
       // reconcile() has logged the run (start, branches, refusal, summary); only metrics are left.
       recordRun(deps.metrics, result, (finishedAt - startedAt) / 1000, finishedAt);

@@ -5,7 +5,7 @@
 // planned again when the apply reaches it, and written only if the guard's
 // counts still hold for it.
 import { createHash } from 'node:crypto';
-import type { BranchPlan, Change } from '../core/plan-types.js';
+import type { BranchPlan, Change, ChangeAction } from '../core/plan-types.js';
 import { changeToJson } from '../core/render/plan-json.js';
 import type { PendingBranch } from './plan-run.js';
 import { removalsOf } from './removal-guard.js';
@@ -26,6 +26,8 @@ export interface HeldPlans {
   count(branch: PendingBranch, plan: BranchPlan): void;
   /** Removals counted for a branch planned in the first pass. */
   removals(branchId: string): number | undefined;
+  /** The changes of every branch planned in the first pass, by action (what an approval policy decides on). */
+  planned(): Record<ChangeAction, number>;
   /**
    * Before a write: why a branch planned again (or planned only now, with
    * `ahead` removals counted for it from the snapshot) must not be written,
@@ -43,10 +45,12 @@ export function createHeldPlans(budget: number, savedPlan: boolean): HeldPlans {
   const removals = new Map<string, number>();
   /** Branches let go of after the planning pass, with their changes' fingerprint when a saved plan is applied. */
   const released = new Map<string, string | null>();
+  const byAction: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, cancel: 0, 'delete-series': 0 };
   let held = 0;
   return {
     count(branch, plan) {
       removals.set(plan.branchId, removalsOf(plan.changes));
+      for (const c of plan.changes) byAction[c.action]++;
       if (held + plan.changes.length <= budget) held += plan.changes.length;
       else {
         released.set(plan.branchId, savedPlan ? fingerprint(plan.changes) : null);
@@ -54,6 +58,7 @@ export function createHeldPlans(budget: number, savedPlan: boolean): HeldPlans {
       }
     },
     removals: (branchId) => removals.get(branchId),
+    planned: () => ({ ...byAction }),
     refusal(branch, plan, ahead) {
       const first = released.get(branch.branchId);
       if (first === undefined && !branch.deferred) return null;

@@ -10,7 +10,7 @@ import type { ReconcileResult, RunOutcome } from './reconcile.js';
 import { createNotificationMetrics, NOTIFICATION_DESTINATION_TYPES, type NotificationMetrics } from './notifications/delivery-metrics.js';
 
 /** `result` label values: the run outcomes, plus `error` for a run that threw (database down, a bug). */
-export const RUN_RESULTS = ['succeeded', 'failed', 'refused', 'invalid-config', 'error'] as const;
+export const RUN_RESULTS = ['succeeded', 'failed', 'refused', 'invalid-config', 'awaiting-approval', 'error'] as const;
 export type RunResultLabel = RunOutcome | 'error';
 export const SESSION_ACTIONS = ['create', 'update', 'delete', 'cancel'] as const;
 /**

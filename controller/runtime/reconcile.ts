@@ -17,7 +17,9 @@ import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPo
 import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
 import { countConvergence, journalSummary, writtenSummary, type WrittenSummary } from './run-summary.js';
-import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
+import { changeToJson, planJsonTail, type PlanJson } from '../core/render/plan-json.js';
+import { approvalReason, createHeldPlanDigest, type ApprovalPolicy } from './plan-approval.js';
+import type { HeldPlanRecord } from '../store/plan-approvals.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
 import { describeTarget, isWholeRun, resolveTarget, savedTarget, type ResolvedTarget, type RunTarget } from '../core/run-target.js';
@@ -67,6 +69,13 @@ export interface ReconcileOptions {
   /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
   resyncPeriodMs?: number;
   /**
+   * Apply: hold the plan for a person's approval instead of writing it when
+   * the policy says so (`serve --approval`). Every branch is then planned
+   * before anything is written; a held run writes nothing and ends
+   * 'awaiting-approval'. Not with a saved plan (that one was approved).
+   */
+  approval?: { policy: ApprovalPolicy; hold: (plan: HeldPlanRecord, runId: string) => Promise<string> };
+  /**
    * --branch / --series: the run plans and writes only these (absent or
    * empty: every branch). An id the database does not have is a NOT_FOUND,
    * thrown before anything is written or journaled.
@@ -76,7 +85,7 @@ export interface ReconcileOptions {
 
 export { HELD_CHANGES_BUDGET };
 
-export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config';
+export type RunOutcome = 'succeeded' | 'failed' | 'refused' | 'invalid-config' | 'awaiting-approval';
 
 export interface ReconcileResult {
   /**
@@ -103,6 +112,8 @@ export interface ReconcileResult {
   target?: RunTarget;
   /** Recorded changes past history.retainDays deleted at the end of an applied run (absent: no cleanup ran). */
   historyPruned?: number;
+  /** A run that held its plan for approval (outcome awaiting-approval): the pending approval's id. */
+  approvalId?: string;
 }
 
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult> {
@@ -206,7 +217,8 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   // it will archive are counted ahead (archivesAhead), so the mass-removal
   // guard still sees every removal of the run before anything is written.
   const savedPlan = ctx.savedPlan;
-  const deferPlanning = mode === 'apply' && !savedPlan && resumedAfter === null && !faults.afterPlan;
+  const approval = mode === 'apply' && !savedPlan && ctx.approval && ctx.approval.policy !== 'never' ? ctx.approval : null;
+  const deferPlanning = mode === 'apply' && !savedPlan && resumedAfter === null && !faults.afterPlan && approval === null;
   const sink = ctx.onBranch;
   const keepChanges = sink === undefined;
   const tally = createRunTally(runLog, keepChanges);
@@ -224,7 +236,8 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     const bp = await p.plan();
     if (savedPlan && staleError === null) {
       try {
-        checkSameChanges(await savedPlan.changesOf(bp.branchId), bp.changes.map(changeToJson));
+        if (savedPlan.checkBranch) savedPlan.checkBranch(bp.branchId, bp.changes.map(changeToJson));
+        else checkSameChanges(await savedPlan.changesOf(bp.branchId), bp.changes.map(changeToJson));
       } catch (err) {
         staleError = err;
       }
@@ -257,13 +270,11 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     ...(target ? { target: target.target } : {}),
   };
   if (savedPlan && staleError === null) {
-    const left = await savedPlan.leftover();
-    if (left) {
-      try {
-        staleLeftover(left);
-      } catch (err) {
-        staleError = err;
-      }
+    try {
+      const left = await savedPlan.leftover();
+      if (left) staleLeftover(left);
+    } catch (err) {
+      staleError = err;
     }
   }
   if (resumedAfter !== null) {
@@ -301,6 +312,31 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   }
 
   if (mode === 'apply' && staleError !== null) return refuseRun(staleError);
+
+  const planned = held.planned();
+  const reason = approval && runId !== null ? approvalReason(approval.policy, { ...planned, seriesDeleted: planned['delete-series'] }) : null;
+  if (approval && runId !== null && reason !== null) {
+    // Held: every branch is planned and handed on (the output shows what
+    // would be done), digested, and nothing is written.
+    const digest = createHeldPlanDigest();
+    for (const p of observed.branches) {
+      const bp = await p.plan();
+      digest.add(bp.branchId, bp.changes.map(changeToJson));
+      await handOn(bp);
+      p.release();
+    }
+    result.summary = tally.summary(plan);
+    const tail = planJsonTail(plan, result.summary);
+    const held = digest.finish({ nowMs: now, reason, configDigest: config.digest, seriesVersions: plan.seriesVersions, summary: tail.summary, warnings: tail.warnings.length });
+    const approvalId = await withRetry(() => approval.hold(held, runId), retry, logReadRetry(runLog, 'Recording the plan for approval'));
+    const s = result.summary;
+    runLog.warn(
+      { approvalId, reason, ...s },
+      `The plan needs approval (--approval ${approval.policy}: ${reason === 'removals' ? `${s.delete} deletes, ${s.cancel} cancels and ${s.seriesDeleted} archives` : `${s.create + s.update + s.delete + s.cancel + s.seriesDeleted} changes`}); nothing was written. It waits as approval ${approvalId}: approve it in the console or with POST /api/approvals/${approvalId}/approve.`,
+    );
+    await journal?.finish({ status: 'awaiting-approval', summary: { ...journalSummary(result), awaitingApproval: { approvalId, reason, planned: held.totals } }, error: null, events: [] });
+    return { ...result, outcome: 'awaiting-approval', approvalId };
+  }
 
   if (mode === 'apply' && runId !== null) {
     const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));

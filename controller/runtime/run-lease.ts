@@ -22,7 +22,7 @@ export interface LeasePolicy {
 export const DEFAULT_LEASE: LeasePolicy = { durationMs: 60_000, renewEveryMs: 15_000 };
 
 export interface RunFinish {
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'awaiting-approval';
   summary: unknown;
   error: string | null;
   /** Run-level notifications (failed, refused, invalid configuration), written in the transaction that finishes the row. */

@@ -87,7 +87,8 @@ export function changeKey(change: PlanJsonChange): string {
 }
 
 /** Compares the saved plan's inputs with the current ones; throws PLAN_STALE naming the first difference. */
-export function checkSavedPlanInputs(saved: Pick<SavedPlanSource, 'configDigest' | 'seriesVersions'>, current: { configDigest: string; seriesVersions: Record<string, string> }): void {
+export function checkSavedPlanInputs(saved: Pick<SavedPlanSource, 'configDigest' | 'seriesVersions' | 'staleAdvice'>, current: { configDigest: string; seriesVersions: Record<string, string> }): void {
+  const stale = (why: string) => stalePlan(why, saved.staleAdvice);
   if (saved.configDigest !== current.configDigest) {
     stale('the scheduling configuration documents changed since the plan was made');
   }
@@ -145,9 +146,9 @@ export function checkNotAppliedBefore(earlier: { id: string; status: string; fin
 }
 
 /** A plan that would touch a session which has started since is stale: started sessions are history. */
-export function checkNothingStarted(saved: Pick<SavedPlanSource, 'earliestStart'>, wallClockMs: number): void {
+export function checkNothingStarted(saved: Pick<SavedPlanSource, 'earliestStart' | 'staleAdvice'>, wallClockMs: number): void {
   const first = saved.earliestStart;
-  if (first && first.ms <= wallClockMs) stale(`it touches ${first.seriesId} ${first.occurrenceKey}, which has started since the plan was made`);
+  if (first && first.ms <= wallClockMs) stalePlan(`it touches ${first.seriesId} ${first.occurrenceKey}, which has started since the plan was made`, saved.staleAdvice);
 }
 
 /**
@@ -162,10 +163,18 @@ export interface SavedPlanSource {
   seriesVersions: Record<string, string>;
   /** The --branch / --series the plan was made for (null: every branch). */
   target: RunTarget | null;
+  /** What a PLAN_STALE refusal tells the reader to do (default: make a new plan file). */
+  staleAdvice?: string;
   /** The earliest start of a session the plan touches (before or after). */
   earliestStart: { ms: number; seriesId: string; occurrenceKey: string | null } | null;
   /** The saved changes of one branch; asked once per branch, in branch order. */
   changesOf(branchId: string): Promise<PlanJsonChange[]>;
+  /**
+   * Instead of changesOf: checks a branch's recomputed changes against what
+   * was saved (a plan held for approval keeps a digest, not the changes);
+   * throws PLAN_STALE when they differ.
+   */
+  checkBranch?(branchId: string, changes: PlanJsonChange[]): void;
   /** After the last branch: a saved change of a branch the run did not ask for, or null. */
   leftover(): Promise<PlanJsonChange | null>;
 }
@@ -213,6 +222,13 @@ export function staleLeftover(c: PlanJsonChange): never {
   stale(`the sessions changed since the plan was made: ${c.action} of ${c.seriesId} ${c.occurrenceKey ?? ''} is no longer what a plan would do now`);
 }
 
+const FILE_ADVICE = 'Make a new plan with `classctl reconcile --plan --out FILE` and review it.';
+
+/** PLAN_STALE: why, and what to do (`advice`: the saved plan's staleAdvice; by default, make a new plan file). */
+export function stalePlan(why: string, advice: string = FILE_ADVICE): never {
+  throw new ClassctlError('PLAN_STALE', `Refusing to apply a stale plan: ${why}. ${advice}`);
+}
+
 function stale(why: string): never {
-  throw new ClassctlError('PLAN_STALE', `Refusing to apply a stale plan: ${why}. Make a new plan with \`classctl reconcile --plan --out FILE\` and review it.`);
+  stalePlan(why);
 }

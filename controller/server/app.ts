@@ -13,6 +13,8 @@ import { registerExplainRoute } from './routes/explain.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
+import type { ApprovalActions } from '../runtime/approve-plan.js';
+import { registerApprovalRoutes } from './routes/approvals.js';
 import { registerConsoleListRoutes } from './routes/console-lists.js';
 import { registerPlanRoute } from './routes/plan.js';
 import { registerPlanSummaryRoute } from './routes/plan-summary.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   feedSecret?: string;
   /** The write guards POST /api/reconcile checks before it queues a run (throws a GUARD_* ClassctlError: 409). */
   checkWriteGuards?: () => Promise<void>;
+  /** Approving and rejecting held plans (`serve --approval`); absent, those POSTs answer 403. */
+  approvals?: ApprovalActions;
   logger?: Logger;
   /** /readyz reports a run in progress for longer than this as stuck (default 50 minutes: 10 × the default interval). */
   runDeadlineMs?: number;
@@ -117,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken, checkWriteGuards: deps.checkWriteGuards });
+  registerApprovalRoutes(app, { db: deps.db, apiToken: deps.apiToken, approvals: deps.approvals, checkWriteGuards: deps.checkWriteGuards });
   // The web console (GET / and its assets): static files that call the routes above.
   registerConsoleRoutes(app);
   await app.ready();

@@ -11,6 +11,10 @@ export const HttpErrorCodes = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** POST /api/reconcile while the server has no CLASSCTL_API_TOKEN. */
   RECONCILE_API_DISABLED: 'RECONCILE_API_DISABLED',
+  /** Approving or rejecting a plan while the server has no CLASSCTL_API_TOKEN (or no controller loop). */
+  WRITE_API_DISABLED: 'WRITE_API_DISABLED',
+  /** An approval id plan_approvals does not have. */
+  APPROVAL_NOT_FOUND: 'APPROVAL_NOT_FOUND',
   SERIES_NOT_FOUND: 'SERIES_NOT_FOUND',
   /** A branch id the database does not have (GET /api/schedule). */
   BRANCH_NOT_FOUND: 'BRANCH_NOT_FOUND',
@@ -55,7 +59,7 @@ export function statusForClassctlError(err: ClassctlError): number {
   if (err.code === 'NOT_FOUND') return 404;
   if (err.code === 'USAGE') return 400;
   if (err.code.startsWith('CONFIG_') || err.code === 'LOAD_INVALID') return 422;
-  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE' || err.code === 'BRANCH_LOCKED') return 409;
+  if (err.code.startsWith('GUARD_') || err.code === 'PLAN_STALE' || err.code === 'PLAN_ALREADY_APPLIED' || err.code === 'APPROVAL_NOT_PENDING' || err.code === 'BRANCH_LOCKED') return 409;
   if (err.code.startsWith('DB_')) return 503;
   return 500;
 }

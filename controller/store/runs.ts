@@ -8,7 +8,7 @@ import type { Sql } from './database.js';
 import { isoFromMs, msFromTimestamp } from './instants.js';
 import { runnerIdentity } from './runner-identity.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'awaiting-approval';
 
 /** A journal row as this store reads it: what `runs` shows, and the lease. */
 export interface RunRecord extends JournaledRun {
@@ -58,7 +58,7 @@ export async function renewRunLease(sql: Sql, id: string, leaseMs: number): Prom
 export async function finishRun(
   sql: Sql,
   id: string,
-  r: { status: 'succeeded' | 'failed' | 'interrupted'; summary: unknown; error?: string | null; finishedAtMs: number; onlyIfRunning?: boolean },
+  r: { status: 'succeeded' | 'failed' | 'interrupted' | 'awaiting-approval'; summary: unknown; error?: string | null; finishedAtMs: number; onlyIfRunning?: boolean },
 ): Promise<boolean> {
   const rows = await sql.query(
     `WITH finished AS (

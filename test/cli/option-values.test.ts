@@ -25,6 +25,7 @@ const commandLines: Array<{ name: string; args: string[]; code: number; err?: Re
   { name: 'simulate --from without a time names --from, not --now', args: ['simulate', '--from', '2027-03-12', '--to', INSTANT], code: 2, err: /classctl: --from "2027-03-12" is not an ISO instant/ },
   { name: 'simulate --to names --to', args: ['simulate', '--from', INSTANT, '--to', 'tomorrow'], code: 2, err: /classctl: --to "tomorrow" is not an ISO instant/ },
   { name: 'simulate --every takes serve\'s durations: a bad one names --every and the syntax', args: ['simulate', '--from', INSTANT, '--to', INSTANT, '--every', '1 hour'], code: 2, err: /--every "1 hour" is not a duration: use 30s, 5m, 1h, or ISO 8601/ },
+  { name: 'serve --approval sometimes is refused, listing never, removals, always', args: ['serve', '--approval', 'sometimes'], code: 2, err: /--approval <policy>' argument 'sometimes' is invalid\. Allowed choices are never, removals, always/ },
   { name: 'reconcile --now still names --now', args: ['reconcile', '--now', '2027-03-12'], code: 2, err: /--now "2027-03-12" is not an ISO instant/ },
 ];
 

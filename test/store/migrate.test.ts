@@ -40,7 +40,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     );
     t.strictSame(tables.map((r) => r.table_name), [
       'branch_sync_state', 'branches', 'class_series', 'class_series_archive', 'class_sessions', 'controller_settings',
-      'notification_deliveries', 'notification_destinations_disabled', 'notification_outbox', 'reconcile_branch_writes', 'reconcile_runs', 'schema_migrations', 'session_event_list', 'session_events',
+      'notification_deliveries', 'notification_destinations_disabled', 'notification_outbox', 'plan_approvals', 'reconcile_branch_writes', 'reconcile_runs', 'schema_migrations', 'session_event_list', 'session_events',
     ]);
   });
 }

@@ -7,6 +7,8 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { MAX_RESYNC_PERIOD_MS, parseDurationOption } from '../interval.js';
 import { startController } from '../serve-controller.js';
+import { choiceOption } from '../option-values.js';
+import { APPROVAL_POLICIES, type ApprovalPolicy } from '../../runtime/plan-approval.js';
 
 interface ServeFlags {
   port: string;
@@ -15,6 +17,7 @@ interface ServeFlags {
   shutdownTimeout: string;
   resyncPeriod: string;
   allowMassRemoval?: boolean;
+  approval: ApprovalPolicy;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -27,6 +30,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--shutdown-timeout <duration>', 'on SIGTERM, how long to wait for the run in progress', '30s')
     .option('--resync-period <duration>', 'how long a branch may go without a full proof (every session compared) between incremental runs (up to 720h): 12h, 48h, PT6H', '24h')
     .option('--allow-mass-removal', 'apply even when more sessions would be removed than safety.maxRemovalsPerRun')
+    .addOption(
+      choiceOption('--approval <policy>', APPROVAL_POLICIES, {
+        about: 'which plans wait for a person to approve them (console or POST /api/approvals/ID/approve) instead of being applied: never, removals (a plan that deletes, cancels or archives), always (any change)',
+        default: 'never',
+      }),
+    )
     .action(
       ctx.action(async (flags: ServeFlags, cmd: Command) => {
         const port = Number(flags.port);
@@ -47,6 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
           intervalMs,
           resyncPeriodMs,
           allowMassRemoval: flags.allowMassRemoval === true,
+          approval: flags.approval,
         });
 
         const signal = await waitForSignal(['SIGTERM', 'SIGINT']);

@@ -40,7 +40,7 @@ const MAX_MESSAGE = 1024;
  * with no base, every listed resource, since the run reconciled none of them.
  */
 export function eventTargets(outcome: RunOutcome, resources: readonly ConfigResource[], documents: ReadonlyArray<{ name: string; scope: ConfigScope }>, problems: readonly Problem[]): EventTarget[] {
-  if (outcome === 'succeeded') return [];
+  if (outcome === 'succeeded' || outcome === 'awaiting-approval') return [];
   const ref = (r: ConfigResource, message?: string): EventTarget => ({ name: r.name, namespace: r.namespace, ...(r.uid ? { uid: r.uid } : {}), ...(message ? { message } : {}) });
   if (outcome === 'invalid-config') {
     const withErrors = resources.flatMap((r) => {
@@ -56,14 +56,14 @@ export function eventTargets(outcome: RunOutcome, resources: readonly ConfigReso
 
 /** The Event of a run outcome on one SchedulingConfig resource, or null when there is nothing to report (a success). */
 export function runOutcomeEvent(facts: RunEventFacts, target: EventTarget, reportingInstance: string): CoreV1Event | null {
-  if (facts.outcome === 'succeeded') return null;
+  if (facts.outcome === 'succeeded' || facts.outcome === 'awaiting-approval') return null;
   const involvedObject: V1ObjectReference = { apiVersion: `${SCHEDULING_GROUP}/${SCHEDULING_VERSION}`, kind: 'SchedulingConfig', name: target.name, namespace: target.namespace, ...(target.uid ? { uid: target.uid } : {}) };
   return outcomeEvent(facts, involvedObject, target.message, reportingInstance);
 }
 
 /** With no SchedulingConfig resource at all, the controller's pod is the only object left to carry the Event. */
 function podEvent(facts: RunEventFacts, namespace: string, podName: string): CoreV1Event | null {
-  if (facts.outcome === 'succeeded') return null;
+  if (facts.outcome === 'succeeded' || facts.outcome === 'awaiting-approval') return null;
   return outcomeEvent(facts, { apiVersion: 'v1', kind: 'Pod', name: podName, namespace }, undefined, podName);
 }
 
@@ -93,7 +93,7 @@ function outcomeEvent(facts: RunEventFacts, involvedObject: V1ObjectReference, d
  */
 export async function recordRunEvents(facts: RunEventFacts, targets: readonly EventTarget[], opts: KubernetesSourceOptions & { podName?: string }): Promise<{ created: number; errors: string[] }> {
   const out = { created: 0, errors: [] as string[] };
-  if (facts.outcome === 'succeeded') return out;
+  if (facts.outcome === 'succeeded' || facts.outcome === 'awaiting-approval') return out;
   try {
     const target = kubernetesTarget(opts);
     // In a pod, HOSTNAME is the pod's name (or POD_NAME from the downward API).
