@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import t, { type Test } from 'tap';
 import { buildConfigSet } from '../../controller/core/config/config-set.js';
+import { createApprovalActions } from '../../controller/runtime/approve-plan.js';
+import { createControllerRun } from '../../controller/runtime/controller-run.js';
+import { checkApplyGuards } from '../../controller/runtime/guards.js';
 import { createLogger } from '../../controller/runtime/logger.js';
 import { createMetrics } from '../../controller/runtime/metrics.js';
 import { reconcile } from '../../controller/runtime/reconcile.js';
@@ -20,6 +23,7 @@ import { loadConfigDocumentsFromDir } from '../../controller/sources/files.js';
 import { parse as parseYaml } from 'yaml';
 import { runClassctlProcess } from '../helpers/cli-process.js';
 import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { dumpTables } from '../helpers/table-dump.js';
 import { collectPageErrors, launchChromium, screenshot } from './browser.js';
 
 /** Wednesday 2026-11-25, 10:00 in New York: the demo's reference day. */
@@ -88,7 +92,21 @@ async function serve(t: Test): Promise<Served> {
         AND h.series_id = 'downtown-holiday-stretch' AND h.occurrence_key = '2026-11-30'`,
   );
   const metrics = createMetrics({ version: '9.9.9-test', nodeVersion: 'v20.0.0' });
-  const app = await buildApp({ db, loadConfig, clock: () => NOW, trigger: () => true, registry: metrics.registry, apiToken: TOKEN, logger });
+  // As `serve --approval removals` builds it: approvals re-plan at the held plan's instant and pass the write guards.
+  const approvals = createApprovalActions({ db, loadConfig, logger, clock: () => NOW, policy: 'removals' });
+  const app = await buildApp({
+    db,
+    loadConfig,
+    clock: () => NOW,
+    trigger: () => true,
+    registry: metrics.registry,
+    apiToken: TOKEN,
+    approvals,
+    checkWriteGuards: async () => {
+      await checkApplyGuards(db, { expectedEnv: undefined, allowApply: undefined, action: 'approve a plan' });
+    },
+    logger,
+  });
   t.teardown(() => app.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -330,6 +348,71 @@ t.test('the web console in Chromium', async (t) => {
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling');
     await screenshot(page, 'schedule-390');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  t.test('approval: without the token nothing is sent or written; with it the held plan is applied and its run appears', async (t) => {
+    // Spin ends on 2026-12-10: the next run deletes its later sessions, so `--approval removals` holds that plan.
+    await served.db.query(`UPDATE class_series SET end_date = '2026-12-10' WHERE id = 'downtown-spin-tue-thu'`);
+    const loopRun = createControllerRun({ db: served.db, loadConfig, metrics: createMetrics({ version: 't' }), logger: createLogger({ level: 'silent' }), clock: () => NOW, approval: 'removals' });
+    const held = await loopRun(['interval']);
+    t.equal(held?.outcome, 'awaiting-approval', 'the loop run held its plan');
+    const approvalId = String(held!.approvalId);
+    const laterSpin = `SELECT count(*)::int AS n FROM class_sessions WHERE series_id = 'downtown-spin-tue-thu' AND occurrence_key > '2026-12-10'`;
+    const [{ n: spinBefore }] = (await served.db.query<{ n: number }>(laterSpin)) as [{ n: number }];
+    t.ok(spinBefore > 0, `spin sessions after its new end are still there (${spinBefore})`);
+
+    const sent: Array<{ method: string; url: string; authorization?: string }> = [];
+    page.on('request', (r) => sent.push({ method: r.method(), url: r.url(), authorization: r.headers().authorization }));
+    await show(page, '#/approvals');
+    t.match(await page.textContent('#approval-policy'), /deletes, cancels or archives/);
+    const approve = `#pending-approvals button.approve[data-approval-id="${approvalId}"]`;
+    t.ok(await page.$(approve), 'the held plan is listed with an Approve button');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await screenshot(page, 'approvals-1280');
+
+    const before = await dumpTables(served.db);
+    await page.click(approve);
+    t.match(await page.textContent('#approval-result'), /enter the API token/, 'without a token the button asks for it');
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'token-input', 'and puts the cursor in the token field');
+    t.strictSame(sent.filter((r) => r.method !== 'GET'), [], 'no request was sent');
+
+    await page.fill('#token-input', 'not-the-token');
+    await page.click('#token-save');
+    await page.click(approve);
+    await page.waitForSelector('#approval-result [role="alert"]');
+    t.match(await page.textContent('#approval-result'), /did not accept the token/);
+    t.same(await dumpTables(served.db), before, 'a wrong token wrote nothing');
+    // Chromium logs every 4xx response as a console error: this one was asked for.
+    const expected = errors.findIndex((e) => /status of 401/.test(e));
+    t.ok(expected >= 0, 'the 401 reached the page');
+    if (expected >= 0) errors.splice(expected, 1);
+
+    await page.fill('#token-input', TOKEN);
+    await page.click('#token-save');
+    await page.click(approve);
+    await page.waitForSelector('#applied-run');
+    const runId = (await page.textContent('#applied-run'))!.replace(/^run /, '');
+    t.match(await page.textContent('#approval-result'), new RegExp(`Plan ${approvalId} approved and applied by run ${runId}: .* ${spinBefore} deleted`), 'says what it wrote');
+    const [{ n: spinAfter }] = (await served.db.query<{ n: number }>(laterSpin)) as [{ n: number }];
+    t.equal(spinAfter, 0, 'the held deletes are applied');
+    const [journal] = await served.db.query<{ status: string }>(`SELECT status FROM reconcile_runs WHERE id = $1::bigint`, [runId]);
+    t.equal(journal?.status, 'succeeded', 'the applying run is journaled');
+
+    const posts = sent.filter((r) => r.method === 'POST');
+    t.strictSame(posts.map((r) => new URL(r.url).pathname), [`/api/approvals/${approvalId}/approve`, `/api/approvals/${approvalId}/approve`], 'one POST per attempt with a token');
+    t.equal(posts.at(-1)?.authorization, `Bearer ${TOKEN}`, 'the token goes as the Authorization header');
+    t.ok(sent.every((r) => !r.url.includes(TOKEN) && !r.url.includes('not-the-token')), 'the token is never in a URL');
+    t.notOk((await page.evaluate(() => location.href)).includes(TOKEN), 'nor in the address bar');
+
+    await page.click('#applied-run');
+    await shown(page, new RegExp(`run=${runId}$`));
+    t.match(await page.textContent(`#runs-table tr[data-run-id="${runId}"]`), /succeeded/, 'the run is in the journal');
+    t.match(await page.textContent('#run-detail'), /delete/, 'with its deletes');
+    t.match(await page.textContent(`#runs-table tr[data-run-id="${held!.runId}"]`), /awaiting-approval/, 'and the run that held the plan');
+
+    await show(page, '#/approvals');
+    t.ok(await page.$('#no-approvals'), 'nothing waits any more');
+    t.match(await page.textContent(`#decided-approvals tr[data-approval-id="${approvalId}"]`), new RegExp(`approved.*run ${runId}`));
   });
 
   t.test('the page logged no error', async (t) => {

@@ -33,10 +33,20 @@ export const COUNT_LABELS = {
   warnings: 'warnings',
 };
 
-/** The counts to show: `seriesDeleted` is the same number as `archive`, under the journal's name. @param {Record<string, number>} counts */
+/** The order counts are shown in, whatever order the API gives them. */
+const COUNT_ORDER = ['create', 'update', 'delete', 'cancel', 'archive', 'bookingsAffected', 'skippedByDst', 'warnings', 'skipped', 'errors'];
+
+/**
+ * The counts to show, in a fixed order: `seriesDeleted` is the same number as
+ * `archive`, under the journal's name, so it is shown once.
+ * @param {Record<string, number>} counts
+ */
 export function shownCounts(counts) {
   const { seriesDeleted, ...rest } = counts;
-  return 'archive' in rest || seriesDeleted === undefined ? rest : { ...rest, archive: seriesDeleted };
+  /** @type {Record<string, number>} */
+  const all = 'archive' in rest || seriesDeleted === undefined ? rest : { ...rest, archive: seriesDeleted };
+  const rank = (/** @type {string} */ k) => (COUNT_ORDER.indexOf(k) === -1 ? COUNT_ORDER.length : COUNT_ORDER.indexOf(k));
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 /** @param {HTMLElement} main @param {URLSearchParams} params @param {import('../app.js').Ctx} ctx */
@@ -107,7 +117,7 @@ function branchSection(g, timeZone, kind) {
     'section',
     { class: 'plan-branch', dataset: { branchId: g.branchId } },
     el('h2', null, `Branch ${g.branchId}`),
-    countList(g.counts ?? {}, COUNT_LABELS),
+    countList(shownCounts(g.counts ?? {}), COUNT_LABELS),
     (g.skippedSeries ?? []).length > 0 ? el('p', { class: 'note' }, 'Left out of the plan: ', g.skippedSeries.map((/** @type {any} */ x) => `${x.seriesId} (${x.reason})`).join('; ')) : null,
     series.length === 0 ? el('p', { class: 'empty' }, kind ? 'No change of this kind.' : 'Nothing to change.') : null,
     series.map((/** @type {any} */ s) =>
