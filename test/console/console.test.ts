@@ -347,6 +347,11 @@ t.test('the web console in Chromium', async (t) => {
     t.equal(await page.$eval('.day', (e) => getComputedStyle(e).display), 'block', 'days are stacked');
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling');
     await screenshot(page, 'schedule-390');
+    for (const hash of [`#/plan?now=${encodeURIComponent(PLAN_NOW)}`, '#/approvals', '#/runs', '#/series?branch=downtown&id=downtown-yoga-mon']) {
+      await show(page, hash);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      t.ok(width <= 390, `${hash} fits 390 px (${width})`);
+    }
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
