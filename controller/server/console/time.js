@@ -41,10 +41,19 @@ export function localDateTime(iso, timeZone) {
   return `${p.date} ${p.time}`;
 }
 
-/** "Mon 23 Nov". @param {string} date */
+const DAY_LABEL = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
+/** @type {Map<string, string>} */
+const dayLabels = new Map();
+
+/** "Mon 23 Nov" (cached: a week asks for the same seven dates hundreds of times). @param {string} date */
 export function dayLabel(date) {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(Date.UTC(y, m - 1, d)));
+  let label = dayLabels.get(date);
+  if (label === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    label = DAY_LABEL.format(new Date(Date.UTC(y, m - 1, d)));
+    dayLabels.set(date, label);
+  }
+  return label;
 }
 
 /** Minutes after midnight of "HH:MM". @param {string} hhmm */
