@@ -237,6 +237,18 @@ t.test('the web console in Chromium', async (t) => {
     t.strictSame(filtered.map((c) => c.sessionId).sort(), rows.map((r) => r.id).sort(), 'exactly the sessions in cycle-room');
     t.ok(filtered.every((c) => c.label.includes('room cycle-room')), 'each is labelled with the room');
     t.equal(await page.$eval('#room', (e) => (e as HTMLSelectElement).value), 'cycle-room', 'the filter shows its value after the redraw');
+
+    await page.selectOption('#room', '');
+    await shown(page, /^(?!.*room=)/);
+    await page.selectOption('#instructor', 'ana-ruiz');
+    await shown(page, /instructor=ana-ruiz/);
+    const anas = await cards(page);
+    t.ok(anas.length > 0 && anas.every((c) => c.label.includes('instructor ana-ruiz')), `the instructor filter leaves ana-ruiz's ${anas.length} sessions`);
+
+    await page.focus(`#week .session[data-session-id="${anas[0]!.sessionId}"]`);
+    await page.keyboard.press('Enter');
+    await shown(page, /^#\/series\?/);
+    t.match(await page.textContent('#explain-title'), /Settings of downtown-/, "Enter on a session opens its series' settings");
   });
 
   t.test('the constructed double booking is highlighted on both sessions; the other states are shown', async (t) => {

@@ -68,7 +68,7 @@ export async function render(main, params, ctx) {
     body.truncated ? el('strong', null, ` Only the first ${body.limit} are shown: filter by room or instructor.`) : null,
   );
 
-  replace(main, el('h1', null, `Schedule · ${branch.name}`), controls, legend(), summary, weekGrid(body.days, sessions, body.branch.timeZone));
+  replace(main, el('h1', null, `Schedule · ${branch.name}`), controls, legend(), summary, weekGrid(body.days, sessions, body.branch.timeZone, branch.id));
   ctx.announce(`${sessions.length} sessions in the week of ${from}.`);
   // Reading a layout property makes the browser lay the week out now, so the
   // measure covers drawing it (docs/console.md quotes these figures).
@@ -89,8 +89,8 @@ function legend() {
   );
 }
 
-/** @param {Day[]} days @param {Session[]} sessions @param {string} timeZone */
-function weekGrid(days, sessions, timeZone) {
+/** @param {Day[]} days @param {Session[]} sessions @param {string} timeZone @param {string} branchId */
+function weekGrid(days, sessions, timeZone, branchId) {
   const { byDate, firstMin, lastMin } = layoutWeek(
     days.map((d) => d.date),
     sessions,
@@ -125,7 +125,7 @@ function weekGrid(days, sessions, timeZone) {
                   '--lanes': String(p.lanes),
                 },
               },
-              sessionCard(/** @type {Session} */ (p.session)),
+              sessionCard(/** @type {Session} */ (p.session), branchId),
             ),
           ),
         ),
@@ -145,8 +145,8 @@ function dayMarks(day, timeZone) {
   return marks;
 }
 
-/** @param {Session} s */
-function sessionCard(s) {
+/** @param {Session} s @param {string} branchId */
+function sessionCard(s, branchId) {
   const cancelled = s.status === 'cancelled';
   const booked = s.booked > 0;
   const conflictKinds = [...new Set(s.conflicts.map((c) => c.kind))];
@@ -155,11 +155,12 @@ function sessionCard(s) {
     `${s.title}, ${dayLabel(s.localDate)} ${s.localStart}–${s.localEnd}` +
     `${s.room ? `, room ${s.room}` : ''}${s.instructor ? `, instructor ${s.instructor}` : ''}` +
     `, ${s.booked} of ${s.capacity ?? 'unlimited'} booked${states.length ? `; ${states.join('; ')}` : ''}`;
+  // A link to its series' settings (Series view): focusable, and Enter opens where its values come from.
   return el(
-    'article',
+    'a',
     {
       class: ['session', cancelled && 'session--cancelled', s.detached && 'session--detached', booked && 'session--booked', conflictKinds.length > 0 && 'session--conflict'],
-      tabindex: '0',
+      href: `#/series?branch=${encodeURIComponent(branchId)}&id=${encodeURIComponent(s.seriesId)}`,
       'aria-label': label,
       title: label,
       dataset: { sessionId: s.id, seriesId: s.seriesId, start: s.start, localDate: s.localDate, localStart: s.localStart },
