@@ -331,6 +331,12 @@ t.test('the web console in Chromium', async (t) => {
     t.equal(totals['skipped by a DST rule'], summary.skippedByDst, 'skipped by a DST rule');
     await screenshot(page, 'plan-1280');
 
+    await page.selectOption('#plan-branch', 'london-soho');
+    await shown(page, /branch=london-soho/);
+    t.strictSame(await page.$$eval('.plan-branch', (els) => els.map((e) => (e as HTMLElement).dataset.branchId)), ['london-soho'], 'the branch filter shows that branch only');
+    await page.selectOption('#plan-branch', '');
+    await shown(page, /^(?!.*branch=)/);
+
     await page.selectOption('#plan-kind', 'archive');
     await shown(page, /kind=archive/);
     const kinds = await page.$$eval('.changes .kind', (els) => els.map((e) => e.textContent));
