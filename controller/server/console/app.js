@@ -37,7 +37,7 @@ function hashFor(view, params = {}) {
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
   const [path, query = ''] = raw.split('?');
-  return { view: VIEWS[path] ? path : 'schedule', params: new URLSearchParams(query) };
+  return { view: Object.hasOwn(VIEWS, path) ? path : 'schedule', params: new URLSearchParams(query) };
 }
 
 async function show() {

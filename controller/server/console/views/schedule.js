@@ -44,8 +44,8 @@ export async function render(main, params, ctx) {
     'div',
     { class: 'controls', role: 'group', 'aria-label': 'Schedule filters' },
     selectField({ id: 'branch', label: 'Branch', value: branch.id, options: all.map((b) => [b.id, `${b.name} (${b.timeZone})`]), onChange: (v) => go({ branch: v, room: '', instructor: '' }) }),
-    selectField({ id: 'room', label: 'Room', value: room, options: [['', 'All rooms'], ...branch.rooms.map((r) => /** @type {[string, string]} */ ([r, r]))], onChange: (v) => go({ room: v }) }),
-    selectField({ id: 'instructor', label: 'Instructor', value: instructor, options: [['', 'All instructors'], ...branch.instructors.map((i) => /** @type {[string, string]} */ ([i, i]))], onChange: (v) => go({ instructor: v }) }),
+    selectField({ id: 'room', label: 'Room', value: room, options: [['', 'All rooms'], ...choices(branch.rooms, room)], onChange: (v) => go({ room: v }) }),
+    selectField({ id: 'instructor', label: 'Instructor', value: instructor, options: [['', 'All instructors'], ...choices(branch.instructors, instructor)], onChange: (v) => go({ instructor: v }) }),
     el(
       'div',
       { class: 'field week-nav' },
@@ -66,6 +66,7 @@ export async function render(main, params, ctx) {
     `${sessions.length} sessions from ${body.from} to ${addDays(body.to, -1)}, times in ${body.branch.timeZone}.`,
     conflicted ? el('strong', { class: 'conflict-note' }, ` ${conflicted} in a double booking.`) : null,
     body.truncated ? el('strong', null, ` Only the first ${body.limit} are shown: filter by room or instructor.`) : null,
+    body.closuresKnown === false ? el('strong', null, " Closures are not shown: the branch's configuration does not resolve (see Series).") : null,
   );
 
   replace(main, el('h1', null, `Schedule · ${branch.name}`), controls, legend(), summary, weekGrid(body.days, sessions, body.branch.timeZone, branch.id));
@@ -74,6 +75,17 @@ export async function render(main, params, ctx) {
   // measure covers drawing it (docs/console.md quotes these figures).
   void main.offsetHeight;
   performance.measure('classctl:schedule', { start: started, end: performance.now(), detail: { sessions: sessions.length, fetchMs: fetched - started } });
+}
+
+/**
+ * The options of a filter; a value from the address that the branch does not
+ * list (a bookmark from before a change) stays selectable, so the picker shows
+ * the filter that is applied.
+ * @param {string[]} values @param {string} current @returns {Array<[string, string]>}
+ */
+function choices(values, current) {
+  const all = current && !values.includes(current) ? [...values, current] : values;
+  return all.map((v) => [v, v]);
 }
 
 function legend() {
