@@ -350,7 +350,10 @@ t.test('the web console in Chromium', async (t) => {
     await page.click(`#runs-table a[href="#/runs?run=${ids[0]}"]`);
     await shown(page, new RegExp(`run=${ids[0]}$`));
     t.match(await page.textContent('#run-detail'), /create/, "the run's creates are listed");
-    await screenshot(page, 'runs-1280');
+    const firstPage = await page.$$eval('#run-detail tbody tr', (els) => els.length);
+    await page.click('#run-more');
+    await page.waitForFunction((n) => document.querySelectorAll('#run-detail tbody tr').length > n, firstPage);
+    t.pass(`Show more changes adds the next page to the ${firstPage} shown`);
   });
 
   t.test('the series view explains where each setting comes from and lists the problems', async (t) => {
@@ -442,6 +445,7 @@ t.test('the web console in Chromium', async (t) => {
     t.match(await page.textContent(`#runs-table tr[data-run-id="${runId}"]`), /succeeded/, 'the run is in the journal');
     t.match(await page.textContent('#run-detail'), /delete/, 'with its deletes');
     t.match(await page.textContent(`#runs-table tr[data-run-id="${held!.runId}"]`), /awaiting-approval/, 'and the run that held the plan');
+    await screenshot(page, 'runs-1280', { fullPage: true });
 
     await show(page, '#/approvals');
     t.ok(await page.$('#no-approvals'), 'nothing waits any more');

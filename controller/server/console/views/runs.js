@@ -6,10 +6,13 @@ import { duration, utc } from '../time.js';
 
 export const title = 'Runs';
 
+/** Changes of a run shown at a time: a first run creates thousands; the journal stays in sight below them. */
+const CHANGES_PAGE = 25;
+
 /** @param {HTMLElement} main @param {URLSearchParams} params @param {import('../app.js').Ctx} ctx */
 export async function render(main, params, ctx) {
   const chosen = params.get('run');
-  const [list, detail] = await Promise.all([getJson('/api/runs', { limit: 50 }), chosen ? getJson(`/api/runs/${encodeURIComponent(chosen)}`) : null]);
+  const [list, detail] = await Promise.all([getJson('/api/runs', { limit: 50 }), chosen ? getJson(`/api/runs/${encodeURIComponent(chosen)}`, { limit: CHANGES_PAGE }) : null]);
   if (!ctx.current()) return;
   replace(main, el('h1', null, 'Runs'), detail ? runDetail(detail) : null, runsTable(list.runs ?? [], chosen));
 }
@@ -80,7 +83,7 @@ function runDetail(detail) {
   if (cursor) {
     const more = el('button', { type: 'button', id: 'run-more' }, 'Show more changes');
     more.addEventListener('click', async () => {
-      const next = await getJson(`/api/runs/${encodeURIComponent(r.id)}`, { cursor });
+      const next = await getJson(`/api/runs/${encodeURIComponent(r.id)}`, { limit: CHANGES_PAGE, cursor });
       for (const c of next.changes ?? []) body.append(changeRow(c));
       cursor = next.nextCursor;
       if (!cursor) more.remove();
