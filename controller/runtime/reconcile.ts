@@ -17,8 +17,9 @@ import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPo
 import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
 import { countConvergence, journalSummary, writtenSummary, type WrittenSummary } from './run-summary.js';
-import { changeToJson, planJsonTail, type PlanJson } from '../core/render/plan-json.js';
-import { approvalReason, createHeldPlanDigest, type ApprovalPolicy } from './plan-approval.js';
+import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
+import { approvalReason, type ApprovalPolicy } from './plan-approval.js';
+import { holdForApproval } from './hold-for-approval.js';
 import type { HeldPlanRecord } from '../store/plan-approvals.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
@@ -313,31 +314,6 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
 
   if (mode === 'apply' && staleError !== null) return refuseRun(staleError);
 
-  const planned = held.planned();
-  const reason = approval && runId !== null ? approvalReason(approval.policy, { ...planned, seriesDeleted: planned['delete-series'] }) : null;
-  if (approval && runId !== null && reason !== null) {
-    // Held: every branch is planned and handed on (the output shows what
-    // would be done), digested, and nothing is written.
-    const digest = createHeldPlanDigest();
-    for (const p of observed.branches) {
-      const bp = await p.plan();
-      digest.add(bp.branchId, bp.changes.map(changeToJson));
-      await handOn(bp);
-      p.release();
-    }
-    result.summary = tally.summary(plan);
-    const tail = planJsonTail(plan, result.summary);
-    const held = digest.finish({ nowMs: now, reason, configDigest: config.digest, seriesVersions: plan.seriesVersions, summary: tail.summary, warnings: tail.warnings.length });
-    const approvalId = await withRetry(() => approval.hold(held, runId), retry, logReadRetry(runLog, 'Recording the plan for approval'));
-    const s = result.summary;
-    runLog.warn(
-      { approvalId, reason, ...s },
-      `The plan needs approval (--approval ${approval.policy}: ${reason === 'removals' ? `${s.delete} deletes, ${s.cancel} cancels and ${s.seriesDeleted} archives` : `${s.create + s.update + s.delete + s.cancel + s.seriesDeleted} changes`}); nothing was written. It waits as approval ${approvalId}: approve it in the console or with POST /api/approvals/${approvalId}/approve.`,
-    );
-    await journal?.finish({ status: 'awaiting-approval', summary: { ...journalSummary(result), awaitingApproval: { approvalId, reason, planned: held.totals } }, error: null, events: [] });
-    return { ...result, outcome: 'awaiting-approval', approvalId };
-  }
-
   if (mode === 'apply' && runId !== null) {
     const deferred = new Set(observed.branches.filter((b) => b.deferred).map((b) => b.branchId));
     const ahead = archivesAhead(deferred, scoped, config, now);
@@ -350,6 +326,14 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
       } catch (err) {
         return refuseRun(err, { removals });
       }
+    }
+    // After the guards: a plan they refuse is not offered for approval (approving could not apply it).
+    const planned = held.planned();
+    const reason = approval ? approvalReason(approval.policy, { ...planned, seriesDeleted: planned['delete-series'] }) : null;
+    if (approval && reason !== null) {
+      return holdForApproval({
+        approval, reason, branches: observed.branches, handOn, summary: () => tally.summary(plan), plan, now, configDigest: config.digest, runId, journal, retry, log: runLog, result,
+      });
     }
     // A branch planned again, or planned only now, is written only if the
     // guard's counts still hold for it (and, for a saved plan, only if it is

@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerExplainRoute(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerRunsRoute(app, { db: deps.db });
   registerScheduleRoute(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock });
-  registerConsoleListRoutes(app, { db: deps.db, loadConfig: deps.loadConfig, clock: deps.clock });
+  registerConsoleListRoutes(app, { db: deps.db, loadConfig: deps.loadConfig });
   registerFeedRoutes(app, {
     db: deps.db,
     clock: deps.clock,

@@ -1,8 +1,8 @@
-// The branches with the rooms and instructors each one uses, for the
-// console's filters: those its series name, and those of its sessions from
-// `sinceMs` on (a person may have moved a session to another room). Sessions
-// before that are not read, so the cost follows the recent schedule, not
-// years of history.
+// The branches with the rooms and instructors each one's series name, for
+// the console's filters. Read from class_series only (one row per series):
+// a scan of the sessions for the few a person moved to another room would
+// cost as much as the whole schedule. The rooms and instructors of the
+// sessions of a week come with that week (GET /api/schedule).
 import type { Sql } from './database.js';
 import { toPgArrayLiteral } from './pg-array.js';
 
@@ -14,7 +14,7 @@ export interface BranchResources {
   instructors: string[];
 }
 
-export async function listBranchResources(sql: Sql, o: { sinceMs: number; maxBranches: number; maxPerBranch: number }): Promise<{ branches: BranchResources[]; truncated: boolean }> {
+export async function listBranchResources(sql: Sql, o: { maxBranches: number; maxPerBranch: number }): Promise<{ branches: BranchResources[]; truncated: boolean }> {
   const branches = await sql.query<{ id: string; name: string | null; timezone: string }>(
     `SELECT id, name, timezone FROM branches ORDER BY id COLLATE "C" LIMIT $1::int`,
     [o.maxBranches + 1],
@@ -26,9 +26,6 @@ export async function listBranchResources(sql: Sql, o: { sinceMs: number; maxBra
   const used = await sql.query<{ branch_id: string; kind: 'room' | 'instructor'; value: string }>(
     `WITH used AS (
        SELECT branch_id, room_id, instructor_id FROM class_series WHERE branch_id = ANY($1::text[])
-       UNION
-       SELECT DISTINCT branch_id, room_id, instructor_id FROM class_sessions
-        WHERE branch_id = ANY($1::text[]) AND starts_at >= $2::timestamptz
      ), listed AS (
        SELECT branch_id, 'room' AS kind, room_id AS value FROM used WHERE room_id IS NOT NULL AND room_id <> ''
        UNION
@@ -36,9 +33,9 @@ export async function listBranchResources(sql: Sql, o: { sinceMs: number; maxBra
      )
      SELECT branch_id, kind, value FROM (
        SELECT *, row_number() OVER (PARTITION BY branch_id, kind ORDER BY value COLLATE "C") AS nth FROM listed
-     ) AS numbered WHERE nth <= $3::int
+     ) AS numbered WHERE nth <= $2::int
      ORDER BY branch_id COLLATE "C", kind, value COLLATE "C"`,
-    [toPgArrayLiteral(ids), new Date(o.sinceMs).toISOString(), o.maxPerBranch],
+    [toPgArrayLiteral(ids), o.maxPerBranch],
   );
   const byId = new Map<string, BranchResources>(kept.map((b) => [b.id, { id: b.id, name: b.name ?? b.id, timeZone: b.timezone, rooms: [], instructors: [] }]));
   for (const u of used) {

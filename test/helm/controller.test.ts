@@ -12,17 +12,17 @@ t.test('the default Deployment', async (t) => {
   const deployment = only(objects, 'Deployment', 'controller');
   t.equal((deployment.spec as { replicas: number }).replicas, 1, 'one replica by default');
   const container = podSpecOf(deployment).containers[0];
-  t.same(container?.args?.slice(-7), ['serve', '--port', '8080', '--interval', '5m', '--resync-period', '24h']);
+  t.same(container?.args?.slice(-9), ['serve', '--port', '8080', '--interval', '5m', '--resync-period', '24h', '--approval', 'never']);
   t.same(container?.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
   t.same(container?.livenessProbe?.httpGet, { path: '/healthz', port: 'http' }, 'liveness on /healthz');
   t.same(container?.readinessProbe?.httpGet, { path: '/readyz', port: 'http' }, 'readiness on /readyz');
 });
 
 t.test('replicas and interval from values', async (t) => {
-  const objects = await renderChart({ ...CONTROLLER, replicaCount: 3, controller: { interval: '90s', resyncPeriod: '168h', extraArgs: ['--host', '0.0.0.0'] } });
+  const objects = await renderChart({ ...CONTROLLER, replicaCount: 3, controller: { interval: '90s', resyncPeriod: '168h', approval: 'removals', extraArgs: ['--host', '0.0.0.0'] } });
   const deployment = only(objects, 'Deployment');
   t.equal((deployment.spec as { replicas: number }).replicas, 3, 'more replicas are allowed: branches are shared through advisory locks');
-  t.same(podSpecOf(deployment).containers[0]?.args?.slice(-9), ['serve', '--port', '8080', '--interval', '90s', '--resync-period', '168h', '--host', '0.0.0.0']);
+  t.same(podSpecOf(deployment).containers[0]?.args?.slice(-11), ['serve', '--port', '8080', '--interval', '90s', '--resync-period', '168h', '--approval', 'removals', '--host', '0.0.0.0']);
 });
 
 t.test('the Service selects the controller pods and nothing else', async (t) => {

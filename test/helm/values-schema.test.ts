@@ -27,6 +27,7 @@ const rows: Row[] = [
   { name: 'a database URL that is not PostgreSQL', values: { database: { url: 'mysql://db/classctl' } }, message: /\/database\/url.*pattern/ },
   { name: 'an interval that is not a duration', values: { ...DATABASE_VALUES, mode: 'controller', controller: { interval: '5 minutes' } }, message: /\/controller\/interval/ },
   // classctl reads 30s, 5m, 1.5h or PT1H30M, not Go's compound 1h30m.
+  { name: 'an approval policy classctl does not know', values: { ...DATABASE_VALUES, mode: 'controller', controller: { approval: 'sometimes' } }, message: /\/controller\/approval/ },
   { name: 'a resync period that is not a duration', values: { ...DATABASE_VALUES, mode: 'controller', controller: { resyncPeriod: 'weekly' } }, message: /\/controller\/resyncPeriod/ },
   { name: 'a compound interval classctl does not read', values: { ...DATABASE_VALUES, mode: 'controller', controller: { interval: '1h30m' } }, message: /\/controller\/interval/ },
   { name: 'running as root', values: { ...DATABASE_VALUES, securityContext: { runAsNonRoot: false } }, message: /\/securityContext\/runAsNonRoot/ },

@@ -59,7 +59,7 @@ const CLI_WRITE_PATHS: Record<string, (c: Ctx) => string[]> = {
 /** An archived series unarchive would bring back. */
 const ARCHIVED_SERIES = 'inventory-archived';
 /** Write paths that are not one-shot CLI commands: the server's runs and its API. */
-const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile']);
+const SERVER_WRITE_PATHS = new Set(['serve', 'POST /api/reconcile', 'POST /api/approvals/:id/approve', 'POST /api/approvals/:id/reject']);
 
 const VARIANTS: Array<{ name: string; env: NodeJS.ProcessEnv; args: string[] }> = [
   { name: 'production without CLASSCTL_ALLOW_APPLY', env: {}, args: [] },
@@ -118,6 +118,12 @@ if (requirePostgres(t)) {
          FROM class_series ORDER BY id LIMIT 1`,
       [ARCHIVED_SERIES],
     );
+    // A plan waiting for approval, for the approve and reject endpoints to refuse.
+    await db.query(
+      `INSERT INTO plan_approvals ("now", reason, config_digest, fingerprint, series_versions, branch_digests, totals)
+       VALUES ($1::timestamptz, 'removals', 'digest', 'approval:inventory', '{}', '{}', '{}')`,
+      [new Date(now).toISOString()],
+    );
     await setSetting(db, 'environment', 'production');
     const dir = mkdtempSync(join(tmpdir(), 'classctl-inventory-'));
     const ctx: Ctx = { url, planFile: join(dir, 'plan.json'), loadFile: join(dir, 'load.json') };
@@ -151,7 +157,7 @@ if (requirePostgres(t)) {
         });
       }
 
-      t.test(`serve and POST /api/reconcile: ${variant.name} are refused (409) and write nothing`, async (t) => {
+      t.test(`serve, POST /api/reconcile and approving or rejecting a plan: ${variant.name} are refused (409) and write nothing`, async (t) => {
         const globals: GlobalOptions = { database: url, config: CONFIG_DIR, configSource: 'files', env: variant.args[1], logLevel: 'silent' };
         const controller = await startController({
           globals,
@@ -167,6 +173,11 @@ if (requirePostgres(t)) {
           const res = await fetch(`${controller.url}/api/reconcile`, { method: 'POST', headers: { authorization: 'Bearer inventory-token' } });
           t.equal(res.status, 409, 'the API refuses with the guard status');
           t.match(await res.json(), { code: /^GUARD_/ });
+          for (const action of ['approve', 'reject']) {
+            const decided = await fetch(`${controller.url}/api/approvals/1/${action}`, { method: 'POST', headers: { authorization: 'Bearer inventory-token' } });
+            t.equal(decided.status, 409, `${action} is refused with the guard status`);
+            t.match(await decided.json(), { code: /^GUARD_/ });
+          }
           await controller.loop.whenIdle();
         } finally {
           await controller.shutdown(10_000);

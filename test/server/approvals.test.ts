@@ -12,7 +12,13 @@ import { createMetrics } from '../../controller/runtime/metrics.js';
 import type { ApprovalPolicy } from '../../controller/runtime/plan-approval.js';
 import type { Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
+import { buildConfigSet } from '../../controller/core/config/config-set.js';
+import { startController } from '../../controller/cli/serve-controller.js';
+import { reconcile } from '../../controller/runtime/reconcile.js';
+import { openDatabase } from '../../controller/store/database.js';
+import { loadConfigDocumentsFromDir } from '../../controller/sources/files.js';
 import { eachBackend } from '../helpers/backends.js';
+import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { BASE_SETTINGS, configOf, doc, silentLogger } from '../helpers/fixtures.js';
 import { dumpTables } from '../helpers/table-dump.js';
 import { DEMO_INPUTS, NOW, testApp } from './helpers.js';
@@ -188,6 +194,16 @@ eachBackend(t, 'always holds a plan of creates only; removals and never apply it
   t.same(approvals, [{ status: 'superseded', reason: 'always' }], 'the run that applied without approval superseded the waiting plan');
 });
 
+eachBackend(t, 'a plan the mass-removal guard refuses is refused as before, not held for approval', async (t, db) => {
+  await withRemovals(db);
+  const strict = configOf(doc('base', {}, { ...BASE_SETTINGS, safety: { maxRemovalsPerRun: 2 } }));
+  const r = await loopRun(db, 'removals', NOW, strict);
+  t.equal(r.outcome, 'refused');
+  t.equal(r.refusal?.code, 'GUARD_MASS_REMOVAL');
+  t.same(await db.query(`SELECT id FROM plan_approvals`), [], 'no approval offered');
+  t.equal((await sessions(db)).length, 6, 'nothing written');
+});
+
 eachBackend(t, '--approval never changes nothing from before: no approval row, the run applies', async (t, db) => {
   await withRemovals(db);
   const r = await loopRun(db, 'never');
@@ -197,4 +213,43 @@ eachBackend(t, '--approval never changes nothing from before: no approval row, t
   t.same(await db.query(`SELECT id FROM plan_approvals`), []);
   const server = await app(t, db, 'never');
   t.same((await server.inject({ method: 'GET', url: '/api/approvals' })).json(), { policy: 'never', approvals: [] });
+});
+
+t.test('serve --approval removals, as started by the command: the first run holds, the API approves', async (t) => {
+  if (!requirePostgres(t)) return;
+  const url = await migratedPostgresDatabase(t);
+  const db = await openDatabase({ url });
+  t.teardown(() => db.close());
+  const { documents, problems } = await loadConfigDocumentsFromDir('config');
+  const config = buildConfigSet(documents, problems);
+  await loadInputs(db, DEMO_INPUTS);
+  const now = Date.now();
+  t.equal((await reconcile({ db, config, logger: silentLogger(), now, mode: 'apply' })).outcome, 'succeeded');
+  await db.query(`UPDATE class_series SET end_date = current_date + 2 WHERE id = 'ny-yoga'`);
+  const before = await sessions(db);
+
+  const controller = await startController({
+    globals: { database: url, config: 'config', configSource: 'files', logLevel: 'silent' },
+    env: { CLASSCTL_API_TOKEN: TOKEN },
+    logger: silentLogger(),
+    port: 0,
+    host: '127.0.0.1',
+    intervalMs: 3_600_000,
+    allowMassRemoval: false,
+    approval: 'removals',
+  });
+  try {
+    await controller.loop.whenIdle();
+    t.same(await sessions(db), before, 'the run at start held its plan and wrote nothing');
+    const list = (await (await fetch(`${controller.url}/api/approvals?status=pending`)).json()) as { policy: string; approvals: Array<{ id: string; totals: { delete: number } }> };
+    t.equal(list.policy, 'removals');
+    t.equal(list.approvals.length, 1);
+    t.ok(list.approvals[0]!.totals.delete > 0);
+    const res = await fetch(`${controller.url}/api/approvals/${list.approvals[0]!.id}/approve`, { method: 'POST', headers: auth });
+    t.equal(res.status, 200);
+    t.match(await res.json(), { status: 'approved', outcome: 'succeeded', written: { delete: list.approvals[0]!.totals.delete } });
+    t.equal((await sessions(db)).length, before.length - list.approvals[0]!.totals.delete);
+  } finally {
+    await controller.shutdown(10_000);
+  }
 });

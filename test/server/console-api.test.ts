@@ -118,6 +118,20 @@ eachBackend(t, 'GET /api/schedule', async (t, db) => {
     t.same(wednesday.map((s) => s.conflicts.length), [0], 'no conflict on a day without overlap');
   });
 
+  t.test('booked count and a session a person edited (detached) are shown as stored', async (t) => {
+    await db.query(`UPDATE class_sessions SET booked_count = 7, detached = true WHERE series_id = 'ny-pilates' AND occurrence_key = '2026-12-01'`);
+    const day = (await get('/api/schedule?branch=ny&from=2026-12-01&days=1')).json().sessions;
+    t.match(day, [{ seriesId: 'ny-pilates', booked: 7, capacity: 12, detached: true, status: 'scheduled', localStart: '18:00', localEnd: '19:00' }]);
+  });
+
+  t.test('a branch whose zone is not an IANA zone: 422 BRANCH_TIMEZONE', async (t) => {
+    await db.query(`INSERT INTO branches (id, name, timezone) VALUES ('mars', 'Mars', 'Mars/Olympus_Mons')`);
+    const res = await get('/api/schedule?branch=mars');
+    t.equal(res.statusCode, 422);
+    t.equal(res.json().code, 'BRANCH_TIMEZONE');
+    await db.query(`DELETE FROM branches WHERE id = 'mars'`);
+  });
+
   t.test('a cancelled session is no double booking', async (t) => {
     await db.query(`UPDATE class_sessions SET status = 'cancelled' WHERE series_id = 'ny-spin' AND occurrence_key = '2026-12-07'`);
     const day = (await get('/api/schedule?branch=ny&from=2026-12-07&days=1')).json().sessions as SessionJson[];
@@ -179,6 +193,8 @@ eachBackend(t, 'GET /api/schedule', async (t, db) => {
       { name: 'from not a date', url: '/api/schedule?branch=ny&from=next-week' },
       { name: 'from not a calendar date', url: '/api/schedule?branch=ny&from=2026-02-30' },
       { name: 'from with a time', url: '/api/schedule?branch=ny&from=2026-11-30T00:00' },
+      { name: 'from before 1900', url: '/api/schedule?branch=ny&from=0001-01-01' },
+      { name: 'days past 9999', url: '/api/schedule?branch=ny&from=9999-12-20&days=31' },
       { name: 'limit above the bound', url: '/api/schedule?branch=ny&limit=5001' },
       { name: 'a misspelt parameter', url: '/api/schedule?branch=ny&rooms=studio-a' },
       { name: 'an empty room', url: '/api/schedule?branch=ny&room=' },
@@ -218,7 +234,7 @@ eachBackend(t, 'GET /api/branches, /api/series, /api/problems, /api/runs/:id', a
   const { app } = await testApp(t, db, { config: CONFIG });
   const get = (url: string) => app.inject({ method: 'GET', url });
 
-  t.test('branches with the rooms and instructors their series and sessions use', async (t) => {
+  t.test('branches with the rooms and instructors their series name', async (t) => {
     const res = await get('/api/branches');
     t.equal(res.statusCode, 200);
     t.same(res.json(), {
@@ -229,6 +245,13 @@ eachBackend(t, 'GET /api/branches, /api/series, /api/problems, /api/runs/:id', a
       truncated: false,
     });
     t.equal((await get('/api/branches?x=1')).statusCode, 400, 'no parameters taken');
+    // A room only a session names (a person moved it): listed with the week it is in, not with the branch.
+    await db.query(`UPDATE class_sessions SET room_id = 'annex', detached = true WHERE series_id = 'ny-yoga' AND occurrence_key = '2026-12-02'`);
+    t.same((await get('/api/branches')).json().branches[1].rooms, ['studio-a', 'studio-b']);
+    const week = (await get('/api/schedule?branch=ny&from=2026-11-30&days=7&room=annex')).json();
+    t.same(week.rooms, ['annex', 'studio-a', 'studio-b'], 'the week lists every room of its sessions, whatever the filter');
+    t.same(week.instructors, ['ana', 'bo']);
+    t.same(week.sessions.map((s: SessionJson) => s.localDate), ['2026-12-02']);
   });
 
   t.test('series a page at a time, filtered by branch', async (t) => {

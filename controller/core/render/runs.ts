@@ -68,7 +68,9 @@ export function renderRuns(runs: readonly JournaledRun[]): string {
     const s = (r.summary ?? {}) as Record<string, number | undefined>;
     const counts = `+${s.create ?? 0} ~${s.update ?? 0} -${s.delete ?? 0} !${s.cancel ?? 0} x${s.seriesDeleted ?? 0}`;
     const target = recordedTarget(r.summary);
-    const notes = [target ? `targeted at ${describeTarget(target)}` : '', r.resumedAfter ? `resumes run ${r.resumedAfter}` : '', r.error ?? ''].filter(Boolean).join('; ');
+    const held = (r.summary as { awaitingApproval?: { approvalId?: string; planned?: Record<string, number> } } | null)?.awaitingApproval;
+    const awaiting = held ? `held for approval ${held.approvalId ?? '?'}${held.planned ? ` (planned +${held.planned.create ?? 0} ~${held.planned.update ?? 0} -${held.planned.delete ?? 0} !${held.planned.cancel ?? 0} x${held.planned.seriesDeleted ?? 0})` : ''}` : '';
+    const notes = [target ? `targeted at ${describeTarget(target)}` : '', r.resumedAfter ? `resumes run ${r.resumedAfter}` : '', awaiting, r.error ?? ''].filter(Boolean).join('; ');
     return [r.id, r.status, r.mode, new Date(r.nowMs).toISOString(), runDuration(r), counts, notes];
   });
   const header = ['RUN', 'STATUS', 'MODE', 'NOW', 'DURATION', 'CHANGES', 'NOTES'];

@@ -13,8 +13,6 @@ import { CURSOR, ID, decodeCursor, encodeCursor } from '../query-schemas.js';
 export const MAX_BRANCHES = 1000;
 /** Rooms, and instructors, listed per branch. */
 export const MAX_RESOURCES_PER_BRANCH = 500;
-/** Sessions from this long before now name rooms and instructors too (a session moved to another room by a person). */
-export const RESOURCE_LOOKBACK_MS = 35 * 86_400_000;
 export const MAX_SERIES_LIMIT = 1000;
 export const DEFAULT_SERIES_LIMIT = 100;
 
@@ -39,9 +37,9 @@ interface SeriesCursor {
 const isSeriesCursor = (v: unknown): v is SeriesCursor =>
   typeof v === 'object' && v !== null && typeof (v as SeriesCursor).id === 'string' && typeof (v as SeriesCursor).archived === 'boolean';
 
-export function registerConsoleListRoutes(app: FastifyInstance, deps: { db: Sql; loadConfig: () => Promise<ConfigSet>; clock: () => number }): void {
+export function registerConsoleListRoutes(app: FastifyInstance, deps: { db: Sql; loadConfig: () => Promise<ConfigSet> }): void {
   app.get('/api/branches', { schema: { querystring: noQuery } }, async () => {
-    const r = await listBranchResources(deps.db, { sinceMs: deps.clock() - RESOURCE_LOOKBACK_MS, maxBranches: MAX_BRANCHES, maxPerBranch: MAX_RESOURCES_PER_BRANCH });
+    const r = await listBranchResources(deps.db, { maxBranches: MAX_BRANCHES, maxPerBranch: MAX_RESOURCES_PER_BRANCH });
     return { branches: r.branches, truncated: r.truncated };
   });
 

@@ -24,6 +24,11 @@ export const MAX_SCHEDULE_SESSIONS = 5000;
  * shows a few sessions of a huge branch still stops here (and says truncated).
  */
 export const MAX_SCANNED_SESSIONS = 100_000;
+/** Rooms, and instructors, listed for the range. */
+const MAX_LISTED_RESOURCES = 500;
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const FIRST_DATE = '1900-01-02';
+const LAST_DATE = '9999-12-30';
 /** How far before the first day sessions are read, so one that started the evening before still counts as a double booking. */
 const LOOKBACK_MS = 24 * 3_600_000;
 
@@ -113,6 +118,10 @@ export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database
     if (q.from !== undefined && parseLocalDate(q.from) === null) {
       throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: from "${q.from}" is not a calendar date; write YYYY-MM-DD (a local date in the branch's zone).`);
     }
+    // The years classctl plans for (as every instant it takes): the zone tables and the database end there.
+    if (q.from !== undefined && (q.from < FIRST_DATE || parseLocalDate(q.from)! + q.days > parseLocalDate(LAST_DATE)!)) {
+      throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: from "${q.from}" and days ${q.days} reach outside the years 1900 to 9999 that classctl plans for.`);
+    }
     const rooms = new Set(listOf(q.room));
     const instructors = new Set(listOf(q.instructor));
     const shown = (s: ScheduleSession): boolean =>
@@ -137,6 +146,9 @@ export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database
       const resolved = config.resolve(branch.id);
 
       const sweep = createConflictSweep();
+      // Every room and instructor of the range's sessions, filtered out or not: the filters to offer for it.
+      const rooms = new Set<string>();
+      const instructors = new Set<string>();
       const listed: ScheduleSession[] = [];
       let truncated = false;
       let scanned = 0;
@@ -151,7 +163,10 @@ export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database
             break read;
           }
           sweep.add({ id: s.id, seriesId: s.seriesId, startMs, endMs: s.endsAt.getTime(), roomId: s.roomId, instructorId: s.instructorId, status: s.status });
-          if (startMs < fromMs || !shown(s)) continue;
+          if (startMs < fromMs) continue;
+          if (s.roomId && rooms.size < MAX_LISTED_RESOURCES) rooms.add(s.roomId);
+          if (s.instructorId && instructors.size < MAX_LISTED_RESOURCES) instructors.add(s.instructorId);
+          if (!shown(s)) continue;
           if (listed.length >= q.limit) {
             truncated = true;
             continue;
@@ -168,6 +183,8 @@ export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database
         // Without resolved settings the closures are unknown, not absent.
         closuresKnown: resolved.ok,
         sessions: listed.map((s) => sessionJson(s, timezone, sweep.conflictsOf(s.id))),
+        rooms: [...rooms].sort(byCodePoint),
+        instructors: [...instructors].sort(byCodePoint),
         truncated,
         limit: q.limit,
       };

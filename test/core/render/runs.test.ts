@@ -30,3 +30,8 @@ t.test('renderRuns: the DURATION column of an interrupted run', async (t) => {
   t.match(text, /^8 +interrupted +apply +2026-11-25T09:00:00\.000Z +interrupted +\+3 ~0 -0 !0 x0 +its lease expired$/m);
   t.notMatch(text, /-\d+\.\ds/, 'no negative duration');
 });
+
+t.test('renderRuns: a run held for approval says which approval and what it planned', async (t) => {
+  const held = run({ id: '9', status: 'awaiting-approval', summary: { create: 0, awaitingApproval: { approvalId: '3', reason: 'removals', planned: { create: 1, delete: 4 } } } });
+  t.match(renderRuns([held]), /^9 +awaiting-approval +apply .* \+0 ~0 -0 !0 x0 +held for approval 3 \(planned \+1 ~0 -4 !0 x0\)$/m);
+});
