@@ -113,10 +113,12 @@ async function serve(t: Test): Promise<Served> {
   return { url: `http://127.0.0.1:${port}`, dbUrl, db };
 }
 
-/** Shows a view and waits until it is drawn. */
+/** Shows a view, drawn afresh (also when it is the one on screen), and waits until it is drawn. */
 async function show(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => {
-    location.hash = h;
+    delete document.querySelector('main')!.dataset.rendered;
+    if (location.hash === h) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = h;
   }, hash);
   await page.waitForFunction((h) => document.querySelector('main')?.dataset.rendered === h, hash);
 }
@@ -450,6 +452,28 @@ t.test('the web console in Chromium', async (t) => {
     await show(page, '#/approvals');
     t.ok(await page.$('#no-approvals'), 'nothing waits any more');
     t.match(await page.textContent(`#decided-approvals tr[data-approval-id="${approvalId}"]`), new RegExp(`approved.*run ${runId}`));
+  });
+
+  t.test('approval of a plan that went stale: refused with PLAN_STALE, nothing written', async (t) => {
+    await served.db.query(`UPDATE class_series SET end_date = '2026-12-03' WHERE id = 'downtown-spin-tue-thu'`);
+    const loopRun = createControllerRun({ db: served.db, loadConfig, metrics: createMetrics({ version: 't' }), logger: createLogger({ level: 'silent' }), clock: () => NOW, approval: 'removals' });
+    const held = await loopRun(['interval']);
+    t.equal(held?.outcome, 'awaiting-approval');
+    // Someone edits the series after the plan was held: the plan shown is no longer what a run would do.
+    await served.db.query(`UPDATE class_series SET title = 'Spin Express' WHERE id = 'downtown-spin-tue-thu'`);
+    const before = await dumpTables(served.db);
+    await show(page, '#/approvals');
+    await page.click(`#pending-approvals button.approve[data-approval-id="${held!.approvalId}"]`);
+    await page.waitForSelector('#approval-result .error');
+    t.match(await page.textContent('#approval-result'), /PLAN_STALE/, 'the refusal is shown with its code');
+    t.match(await page.textContent('#approval-result'), /Nothing was written/);
+    const { notification_outbox: outbox, ...after } = await dumpTables(served.db);
+    const { notification_outbox: _, ...beforeRest } = before;
+    t.same(after, beforeRest, 'no session, series or journal row written');
+    t.ok(outbox?.some((e) => e.includes('"run.refused"') && e.includes('PLAN_STALE')), 'the refusal is queued as a run.refused notification');
+    const expected = errors.findIndex((e) => /status of 409/.test(e));
+    t.ok(expected >= 0, 'the 409 reached the page');
+    if (expected >= 0) errors.splice(expected, 1);
   });
 
   t.test('the page logged no error', async (t) => {
