@@ -3,7 +3,8 @@
 // a user sees is checked against the database and against the CLI: the
 // schedule's sessions and local times are the database's, a room filter hides
 // the other rooms, a double booking is marked, the plan's counts are
-// `reconcile --plan --output json`'s, and the page logs no error.
+// `reconcile --plan --output json`'s, approving needs the token and applies
+// the held plan, and the page logs no error.
 import t from 'tap';
 import { createControllerRun } from '../../controller/runtime/controller-run.js';
 import { createLogger } from '../../controller/runtime/logger.js';
@@ -131,8 +132,10 @@ t.test('the web console in Chromium', async (t) => {
     await page.click('#week-next');
     await shown(page, /week=2026-12-07/);
     t.equal(await page.$eval('#week-date', (e) => (e as HTMLInputElement).value), '2026-12-07');
-    await page.click('#week-prev');
+    await page.focus('#week-prev');
+    await page.keyboard.press('Enter');
     await shown(page, /week=2026-11-30/);
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'week-prev', 'the keyboard focus stays on the button after the redraw');
     // fill() fires the input's change event, as picking a date does.
     await page.fill('#week-date', '2026-12-16');
     await shown(page, /week=2026-12-14/);

@@ -59,9 +59,13 @@ async function show() {
     askForToken,
     current: () => mine === generation,
   };
+  // A redraw replaces the view's controls: the one that had focus (the room
+  // picker, Next week) gets it back, so a keyboard user stays where they were.
+  const focusedId = main.contains(document.activeElement) ? document.activeElement?.id : undefined;
   main.setAttribute('aria-busy', 'true');
   try {
     await VIEWS[view].render(main, params, ctx);
+    if (focusedId && ctx.current()) document.getElementById(focusedId)?.focus();
   } catch (err) {
     if (ctx.current()) replace(main, el('h1', null, VIEWS[view].title), errorBox(err));
   } finally {
