@@ -228,6 +228,7 @@ t.test('the web console in Chromium', async (t) => {
     await page.setViewportSize({ width: 390, height: 844 });
     t.equal(await page.$eval('.day', (e) => getComputedStyle(e).display), 'block', 'days are stacked');
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await screenshot(page, 'schedule-390');
     for (const hash of [`#/plan?now=${encodeURIComponent(PLAN_NOW)}`, '#/approvals', '#/runs', '#/series?branch=downtown&id=downtown-yoga-mon']) {
       await show(page, hash);
