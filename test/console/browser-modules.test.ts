@@ -1,6 +1,7 @@
-// The week grid's geometry (controller/server/console/week-layout.js, a
-// browser module without DOM): each session on its local date, overlapping
-// sessions in side-by-side lanes, the hours shown around what is there.
+// The console's browser modules that need no DOM, run in Node: the week
+// grid's geometry (controller/server/console/week-layout.js: each session on
+// its local date, overlapping sessions in side-by-side lanes, the hours shown)
+// and its date arithmetic (controller/server/console/time.js).
 import t from 'tap';
 
 interface Timed {
@@ -18,9 +19,17 @@ interface Placed {
 }
 type LayoutWeek = (dates: string[], sessions: Timed[]) => { byDate: Map<string, Placed[]>; firstMin: number; lastMin: number };
 
-// A plain browser module: loaded by URL, typed here.
-const moduleUrl = new URL('../../controller/server/console/week-layout.js', import.meta.url).href;
-const { layoutWeek } = (await import(moduleUrl)) as { layoutWeek: LayoutWeek };
+interface TimeModule {
+  addDays(date: string, days: number): string;
+  mondayOf(date: string): string;
+  localParts(iso: string, timeZone: string): { date: string; time: string };
+  dayLabel(date: string): string;
+}
+
+// Plain browser modules: loaded by URL, typed here.
+const consoleModule = (name: string) => new URL(`../../controller/server/console/${name}`, import.meta.url).href;
+const { layoutWeek } = (await import(consoleModule('week-layout.js'))) as { layoutWeek: LayoutWeek };
+const time = (await import(consoleModule('time.js'))) as TimeModule;
 
 const DAY = '2026-11-30';
 const s = (id: string, localStart: string, localEnd: string, localDate = DAY): Timed => ({ id, localDate, localStart, localEnd });
@@ -74,4 +83,28 @@ t.test('edge cases of times', async (t) => {
   }
   const empty = layoutWeek([DAY], []);
   t.strictSame([empty.firstMin, empty.lastMin], [8 * 60, 18 * 60], 'an empty week shows 08:00 to 18:00');
+});
+
+t.test('local dates step by calendar days, weeks start on Monday', async (t) => {
+  const rows: Array<{ name: string; got: () => string; want: string }> = [
+    { name: 'Monday is its own week start', got: () => time.mondayOf('2026-11-30'), want: '2026-11-30' },
+    { name: 'Sunday belongs to the week before', got: () => time.mondayOf('2026-12-06'), want: '2026-11-30' },
+    { name: 'a week across the new year', got: () => time.mondayOf('2027-01-01'), want: '2026-12-28' },
+    { name: 'a week across the spring-forward day (no zone involved)', got: () => time.addDays('2027-03-08', 7), want: '2027-03-15' },
+    { name: 'back across a month end', got: () => time.addDays('2026-12-07', -7), want: '2026-11-30' },
+    { name: 'a leap day', got: () => time.addDays('2028-02-28', 1), want: '2028-02-29' },
+    { name: 'day label', got: () => time.dayLabel('2026-12-25'), want: 'Fri 25 Dec' },
+  ];
+  for (const row of rows) t.equal(row.got(), row.want, row.name);
+});
+
+t.test("an instant is shown in the branch's zone, both sides of a DST change", async (t) => {
+  const rows: Array<{ name: string; iso: string; zone: string; want: { date: string; time: string } }> = [
+    { name: 'New York before fall-back (EDT)', iso: '2026-11-01T05:30:00Z', zone: 'America/New_York', want: { date: '2026-11-01', time: '01:30' } },
+    { name: 'New York the repeated hour (EST)', iso: '2026-11-01T06:30:00Z', zone: 'America/New_York', want: { date: '2026-11-01', time: '01:30' } },
+    { name: 'London after spring-forward (BST)', iso: '2027-03-28T01:30:00Z', zone: 'Europe/London', want: { date: '2027-03-28', time: '02:30' } },
+    { name: 'Sydney on the next local day', iso: '2026-11-30T20:00:00Z', zone: 'Australia/Sydney', want: { date: '2026-12-01', time: '07:00' } },
+    { name: 'midnight is 00:00, not 24:00', iso: '2026-12-01T05:00:00Z', zone: 'America/New_York', want: { date: '2026-12-01', time: '00:00' } },
+  ];
+  for (const row of rows) t.strictSame(time.localParts(row.iso, row.zone), row.want, row.name);
 });
