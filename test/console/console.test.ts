@@ -291,6 +291,8 @@ t.test('the web console in Chromium', async (t) => {
     t.equal(posts.at(-1)?.authorization, `Bearer ${TOKEN}`, 'the token goes as the Authorization header');
     t.ok(sent.every((r) => !r.url.includes(TOKEN) && !r.url.includes('not-the-token')), 'the token is never in a URL');
     t.notOk((await page.evaluate(() => location.href)).includes(TOKEN), 'nor in the address bar');
+    t.equal(await page.evaluate(() => sessionStorage.getItem('classctl.apiToken')), TOKEN, 'it is kept for this tab only (sessionStorage)');
+    t.strictSame(await page.evaluate(() => [document.cookie, localStorage.length]), ['', 0], 'no cookie, nothing in localStorage');
 
     await page.click('#applied-run');
     await shown(page, new RegExp(`run=${runId}$`));
@@ -324,6 +326,10 @@ t.test('the web console in Chromium', async (t) => {
     const expected = errors.findIndex((e) => /status of 409/.test(e));
     t.ok(expected >= 0, 'the 409 reached the page');
     if (expected >= 0) errors.splice(expected, 1);
+
+    await page.click('#token-forget');
+    t.equal(await page.evaluate(() => sessionStorage.getItem('classctl.apiToken')), null, 'Forget token removes it');
+    t.match(await page.textContent('#token-state'), /Read-only/);
   });
 
   t.test('the page logged no error', async (t) => {
