@@ -5,6 +5,7 @@
 import type { Plan } from '../core/plan.js';
 import type { BranchPlan, PlanSummary } from '../core/plan-types.js';
 import { changeToJson, planJsonTail } from '../core/render/plan-json.js';
+import { planAwaitingApprovalEvent } from '../core/notifications/run-events.js';
 import type { ApprovalReason, HeldPlanRecord } from '../store/plan-approvals.js';
 import type { Logger } from './logger.js';
 import { createHeldPlanDigest, type ApprovalPolicy } from './plan-approval.js';
@@ -52,6 +53,7 @@ export async function holdForApproval(c: HoldContext): Promise<ReconcileResult> 
     { approvalId, reason: c.reason, ...s },
     `The plan needs approval (--approval ${c.approval.policy}: ${what}); nothing was written. It waits as approval ${approvalId}: approve it in the console or with POST /api/approvals/${approvalId}/approve.`,
   );
-  await c.journal?.finish({ status: 'awaiting-approval', summary: { ...journalSummary(result), awaitingApproval: { approvalId, reason: c.reason, planned: held.totals } }, error: null, events: [] });
+  const events = [planAwaitingApprovalEvent({ runId: c.runId, now: new Date(c.now).toISOString(), mode: 'apply' }, { id: approvalId, reason: c.reason, totals: held.totals })];
+  await c.journal?.finish({ status: 'awaiting-approval', summary: { ...journalSummary(result), awaitingApproval: { approvalId, reason: c.reason, planned: held.totals } }, error: null, events });
   return { ...result, approvalId };
 }

@@ -73,11 +73,14 @@ eachBackend(t, '--approval removals holds a plan with deletes until it is approv
   const shown = (await server.inject({ method: 'GET', url: list.approvals[0].planUrl })).json();
   t.equal(shown.totals.delete, 4, 'the plan summary at the held now shows the held plan');
 
-  t.test('the same plan held again keeps its approval id', async (t) => {
+  t.test('the same plan held again keeps its approval id, and notifies once', async (t) => {
     const again = await loopRun(db, 'removals');
     t.equal(again.outcome, 'awaiting-approval');
     t.equal(again.approvalId, held.approvalId);
     t.equal((await server.inject({ method: 'GET', url: '/api/approvals?status=pending' })).json().approvals.length, 1);
+    const events = await db.query<{ type: string; severity: string; data: { approvalId: string; reason: string; totals: { delete: number } } }>(`SELECT type, severity, data FROM notification_outbox WHERE type = 'plan.awaitingApproval'`);
+    t.equal(events.length, 1, 'one event for the held plan, however many runs held it');
+    t.match(events[0], { severity: 'warning', data: { approvalId: held.approvalId, reason: 'removals', totals: { delete: 4 } } });
   });
 
   t.test('approving without the token: 401, nothing written', async (t) => {
@@ -176,6 +179,14 @@ eachBackend(t, 'an edit after the plan was held makes it stale: 409 PLAN_STALE, 
       t.equal(res.json().code, row.code, row.url);
     }
     t.equal((await server.inject({ method: 'GET', url: '/api/approvals?status=maybe' })).statusCode, 400);
+  });
+
+  t.test('a server without CLASSCTL_API_TOKEN approves nothing: 403 WRITE_API_DISABLED', async (t) => {
+    const approvals = createApprovalActions({ db, loadConfig: async () => CONFIG, logger: silentLogger(), clock: () => NOW, policy: 'removals' });
+    const { app: tokenless } = await testApp(t, db, { config: CONFIG, approvals });
+    const res = await tokenless.inject({ method: 'POST', url: `/api/approvals/${held.approvalId}/approve`, headers: auth });
+    t.equal(res.statusCode, 403);
+    t.equal(res.json().code, 'WRITE_API_DISABLED');
   });
 });
 

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'session.capacityBelowBookings',
   'series.archived',
   'removal.refused',
+  'plan.awaitingApproval',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -39,6 +40,7 @@ export const EVENT_SEVERITY: Record<EventType, Severity> = {
   'run.refused': 'error',
   'config.invalid': 'error',
   'removal.refused': 'error',
+  'plan.awaitingApproval': 'warning',
   'session.cancelled': 'warning',
   'session.moved': 'warning',
   'session.capacityBelowBookings': 'warning',

@@ -21,6 +21,8 @@ export function slackText(e: NotificationEvent): string {
     case 'run.refused':
     case 'removal.refused':
       return `${mark} classctl run refused (${d.code}): ${d.message}`;
+    case 'plan.awaitingApproval':
+      return `${mark} A classctl plan waits for approval ${d.approvalId} (${d.reason}: ${d.totals?.create ?? 0} creates, ${d.totals?.update ?? 0} updates, ${d.totals?.delete ?? 0} deletes, ${d.totals?.cancel ?? 0} cancels, ${d.totals?.archive ?? 0} archives); nothing is written until it is approved in the console or with POST /api/approvals/${d.approvalId}/approve.`;
     case 'config.invalid':
       return `${mark} Invalid configuration in ${d.document ?? d.origin ?? 'a document'} at ${d.pointer || '/'}: ${d.message}`;
     case 'session.cancelled':

@@ -2,7 +2,7 @@
 // removal guard has its own type: removal.refused, with the counts), or a
 // configuration problem kept branches from being reconciled.
 import type { Problem } from '../errors.js';
-import { makeEvent, type NotificationEvent } from './event.js';
+import { eventId, makeEvent, type NotificationEvent } from './event.js';
 
 export interface RunFacts {
   runId: string | null;
@@ -23,6 +23,16 @@ export function runFailedEvent(run: RunFacts, failure: { error: string; failedBr
 export function runRefusedEvent(run: RunFacts, refusal: { code: string; message: string; counts?: Record<string, unknown> }): NotificationEvent {
   const type = refusal.code === 'GUARD_MASS_REMOVAL' ? 'removal.refused' : 'run.refused';
   return makeEvent(type, { runId: run.runId, occurredAt: run.now, key: [run.now, refusal.code] }, { runId: run.runId, now: run.now, mode: run.mode, code: refusal.code, message: refusal.message, ...(refusal.counts ? { counts: refusal.counts } : {}) });
+}
+
+/**
+ * A plan held for approval (`serve --approval`). Keyed by the approval, not
+ * the run: the runs that hold the same plan again at every interval are one
+ * event, until a different plan is held.
+ */
+export function planAwaitingApprovalEvent(run: RunFacts, approval: { id: string; reason: string; totals: Record<string, number> }): NotificationEvent {
+  const event = makeEvent('plan.awaitingApproval', { runId: run.runId, occurredAt: run.now, key: [] }, { runId: run.runId, now: run.now, approvalId: approval.id, reason: approval.reason, totals: approval.totals });
+  return { ...event, id: eventId('plan.awaitingApproval', ['approval', approval.id]) };
 }
 
 /** One event per configuration error (warnings tell nobody): the document, the JSON pointer and what to do. */

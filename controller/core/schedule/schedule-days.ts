@@ -10,7 +10,7 @@ import { zoneOffsetTable } from '../generation/zone-offsets.js';
 import { startOfLocalDay } from './schedule-range.js';
 
 export interface DstChange {
-  /** The zone's offset when the day starts, `-05:00`. */
+  /** The zone's offset as the day begins (just before its first instant), `-05:00`. */
   offsetBefore: string;
   /** The offset when it ends. */
   offsetAfter: string;
@@ -53,7 +53,9 @@ export function scheduleDays(from: LocalDate, days: number, timezone: string, cl
   for (let i = 0; i < days; i++) {
     const date = addDays(from, i);
     const nextStart = startOfLocalDay(addDays(date, 1), timezone);
-    const before = table.offsetAt(dayStart);
+    // The offset the day starts from (the instant before its first one: where the clocks jump at
+    // midnight, as in Santiago, the day's first instant is already past the change) and the one it ends with.
+    const before = table.offsetAt(dayStart - 1);
     const after = table.offsetAt(nextStart - 1);
     const dstChange = before === after ? null : { offsetBefore: offsetText(before), offsetAfter: offsetText(after) };
     const dayClosures: DayClosure[] = [];

@@ -122,10 +122,11 @@ export function registerScheduleRoute(app: FastifyInstance, deps: { db: Database
     if (q.from !== undefined && (q.from < FIRST_DATE || parseLocalDate(q.from)! + q.days > parseLocalDate(LAST_DATE)!)) {
       throw new HttpError(400, HttpErrorCodes.INVALID_REQUEST, `Invalid request: from "${q.from}" and days ${q.days} reach outside the years 1900 to 9999 that classctl plans for.`);
     }
-    const rooms = new Set(listOf(q.room));
-    const instructors = new Set(listOf(q.instructor));
+    const roomFilter = new Set(listOf(q.room));
+    const instructorFilter = new Set(listOf(q.instructor));
     const shown = (s: ScheduleSession): boolean =>
-      (rooms.size === 0 || (s.roomId !== null && rooms.has(s.roomId))) && (instructors.size === 0 || (s.instructorId !== null && instructors.has(s.instructorId)));
+      (roomFilter.size === 0 || (s.roomId !== null && roomFilter.has(s.roomId))) &&
+      (instructorFilter.size === 0 || (s.instructorId !== null && instructorFilter.has(s.instructorId)));
     const config = await deps.loadConfig();
 
     return deps.db.transaction(async (tx) => {
