@@ -1,7 +1,7 @@
 // Whether the compiled dist/ is up to date with the sources it is built from,
 // checked before every run of bin/classctl.js, so it only stats files: each
-// controller/**/*.ts against its compiled .js, each migration .sql against
-// its copy, each schema against the copy tsc emits beside dist/controller.
+// controller/**/*.ts against its compiled .js, each migration .sql and each
+// web console file against its copy, each schema against the copy tsc emits beside dist/controller.
 // A few milliseconds for the whole tree.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -32,6 +32,8 @@ export function staleSource(root) {
     let compiled;
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) compiled = join(root, 'dist', 'controller', file.slice(0, -3) + '.js');
     else if (file.endsWith('.sql')) compiled = join(root, 'dist', 'controller', file);
+    // The web console's files are copied as they are.
+    else if (file.startsWith(join('server', 'console') + '/')) compiled = join(root, 'dist', 'controller', file);
     else continue;
     const source = join(root, 'controller', file);
     const built = mtimeMs(compiled);

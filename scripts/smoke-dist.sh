@@ -39,6 +39,9 @@ cp -R package.json package-lock.json patches bin schemas dist "$stage/"
   || fail "npm ci --omit=dev failed (a patch in patches/ that does not apply fails it)"
 [ ! -e "$stage/node_modules/tsx" ] || fail "tsx is installed by npm ci --omit=dev: keep it in devDependencies"
 [ ! -e "$stage/controller" ] || fail "the TypeScript sources are in the stage directory"
+for f in index.html app.js console.css views/schedule.js; do
+  [ -f "$stage/dist/controller/server/console/$f" ] || fail "dist/ has no web console file $f: npm run build must copy controller/server/console"
+done
 grep -q 'classctl patch' "$stage/node_modules/postgres/src/connection.js" \
   || fail "node_modules/postgres is not patched: patches/postgres+*.patch was not applied"
 

@@ -8,6 +8,7 @@ import type { LoopStatus, TriggerReason } from '../runtime/controller-loop.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import type { Database } from '../store/database.js';
 import { installErrorHandlers, toErrorResponse } from './error-handler.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerExplainRoute } from './routes/explain.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -121,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerReconcileRoute(app, { trigger: deps.trigger, apiToken: deps.apiToken, checkWriteGuards: deps.checkWriteGuards });
   registerApprovalRoutes(app, { db: deps.db, apiToken: deps.apiToken, approvals: deps.approvals, checkWriteGuards: deps.checkWriteGuards });
+  // The web console (GET / and its assets): static files that call the routes above.
+  registerConsoleRoutes(app);
   await app.ready();
   return app;
 }

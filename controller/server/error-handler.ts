@@ -13,7 +13,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send({ code: HttpErrorCodes.ROUTE_NOT_FOUND, message: `No route ${request.method} ${request.url.split('?')[0]}. Routes: /healthz, /readyz, /metrics, /api/plan, /api/plan/summary, /api/schedule, /api/branches, /api/series, /api/series/:id/explain, /api/problems, /api/runs, /api/runs/:id, /api/approvals, POST /api/approvals/:id/approve, POST /api/approvals/:id/reject, POST /api/reconcile.` });
+    return reply.code(404).send({ code: HttpErrorCodes.ROUTE_NOT_FOUND, message: `No route ${request.method} ${request.url.split('?')[0]}. Routes: / (the web console), /healthz, /readyz, /metrics, /api/plan, /api/plan/summary, /api/schedule, /api/branches, /api/series, /api/series/:id/explain, /api/problems, /api/runs, /api/runs/:id, /api/approvals, POST /api/approvals/:id/approve, POST /api/approvals/:id/reject, POST /api/reconcile.` });
   });
 }
 

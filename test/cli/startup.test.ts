@@ -143,6 +143,9 @@ const freshnessRows: Array<{ name: string; files: Record<string, Date>; stale: s
   { name: 'an imported schema edited after the build', files: { ...upToDate, 'schemas/plan.schema.json': AFTER }, stale: 'schemas/plan.schema.json' },
   { name: 'a schema the code does not import (tsc emits no copy)', files: { ...upToDate, 'schemas/notes.json': AFTER }, stale: null },
   { name: 'a declaration file has no compiled file of its own', files: { ...upToDate, 'controller/types.d.ts': AFTER }, stale: null },
+  { name: 'a web console file copied by the build', files: { ...upToDate, 'controller/server/console/app.js': BEFORE, 'dist/controller/server/console/app.js': BUILT }, stale: null },
+  { name: 'a web console file edited after the build', files: { ...upToDate, 'controller/server/console/app.js': AFTER, 'dist/controller/server/console/app.js': BUILT }, stale: 'controller/server/console/app.js' },
+  { name: 'a web console file not copied into dist/', files: { ...upToDate, 'controller/server/console/views/new.js': BEFORE }, stale: 'controller/server/console/views/new.js' },
   { name: 'dist/ not built at all', files: { 'controller/cli/main.ts': BEFORE }, stale: 'controller/cli/main.ts' },
 ];
 

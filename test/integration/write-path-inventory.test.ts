@@ -80,18 +80,29 @@ async function nonGetRoutes(db: Database): Promise<string[]> {
   const printed = app.printRoutes({ commonPrefix: false });
   await app.close();
   const routes: string[] = [];
-  // A tree: a nested line's path continues its parent's (`/api/approvals` → `/:id` → `/approve`), by depth of indentation.
-  const stack: string[] = [];
-  for (const line of printed.split('\n')) {
-    const m = /^(.*?)[├└]── (\/\S*) \(([^)]+)\)/.exec(line);
-    if (!m) continue;
-    const depth = [...m[1]!].length / 4;
-    stack.length = depth;
-    const path = (stack[depth - 1] ?? '') + m[2]!;
-    stack.push(path);
-    for (const method of m[3]!.split(',').map((s) => s.trim())) if (method !== 'GET' && method !== 'HEAD') routes.push(`${method} ${path}`);
+  for (const { path, methods } of parseRouteTree(printed)) {
+    for (const method of methods) if (method !== 'GET' && method !== 'HEAD') routes.push(`${method} ${path}`);
   }
   return routes;
+}
+
+/**
+ * fastify's printRoutes() tree as full paths: a line's segment continues its
+ * parent's (`└── /` then `├── api/reconcile (POST)` is `/api/reconcile`), and
+ * each level of the tree indents by four characters.
+ */
+function parseRouteTree(printed: string): Array<{ path: string; methods: string[] }> {
+  const stack: string[] = [];
+  const out: Array<{ path: string; methods: string[] }> = [];
+  for (const line of printed.split('\n')) {
+    const m = /^((?:│   |    )*)(?:├── |└── )(\S+)(?: \(([^)]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    if (m[3]) out.push({ path: stack.join(''), methods: m[3].split(',').map((x) => x.trim()) });
+  }
+  return out;
 }
 
 if (requirePostgres(t)) {

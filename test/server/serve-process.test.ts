@@ -137,6 +137,14 @@ t.test('an UPDATE of class_series is reconciled within 2 seconds through NOTIFY'
   const times = await db.query<{ t: string }>(`SELECT DISTINCT to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI') AS t FROM class_sessions`);
   t.same(times.map((r) => r.t), ['18:30'], 'every session moved to the new time');
 
+  // The web console comes with the process (from dist/ when it is built: the files the build copies).
+  const page = await fetch(`${served.url}/`);
+  t.equal(page.status, 200, 'GET / answers the web console');
+  t.match(await page.text(), /<script type="module" src="\/console\/assets\/app.js">/);
+  const script = await fetch(`${served.url}/console/assets/app.js`);
+  t.equal(script.status, 200, 'its script is served');
+  t.match(script.headers.get('content-type'), /^text\/javascript/);
+
   served.child.kill('SIGTERM');
   t.same(await served.exited, { code: 0, signal: null }, 'SIGTERM when idle: exit 0');
 });
