@@ -115,6 +115,23 @@ export async function createAll(tx: Sql, creates: SessionChange[], runId: string
   }
 }
 
+/**
+ * A small branch's creates (distinct, every one new, at most
+ * LITERAL_INSERT_ROWS of one branch) as one statement with literal values,
+ * for a transaction script; null when they are more. A collision fails the
+ * script with unique_violation (23505), and the caller writes the branch
+ * again with checks.
+ */
+export function createAllStatement(creates: SessionChange[], runId: string | null): string | null {
+  if (creates.length === 0 || creates.length > LITERAL_INSERT_ROWS) return null;
+  const branchId = creates[0]!.desired?.branchId;
+  if (creates.some((c) => c.desired?.branchId !== branchId)) return null;
+  return withLiterals(CREATE_ALL_SQL, createParams(creates, runId));
+}
+
+/** A transaction script that failed on a created session that already exists. */
+export const isCreateCollision = (err: unknown) => (err as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+
 async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[], skipped: SkippedSessionChange[]): Promise<number> {
   const [r] = await tx.query<{ created: number }>(CREATE_SQL, params);
   const created = r!.created;
