@@ -181,9 +181,18 @@ function sendRecords(tx: Sql, branchId: string, result: BranchApplyResult, opts:
 /** Only creates, none for the same series and key twice (writeSessionChanges would skip the second). */
 function onlyDistinctCreates(changes: SessionChange[]): boolean {
   if (changes.length === 0) return false;
+  // A plan lists a branch's creates by series, then key: strictly increasing
+  // pairs are distinct without building a set of every key.
+  let ordered = true;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c.action !== 'create') return false;
+    const p = i > 0 ? changes[i - 1]! : null;
+    if (ordered && p && !(p.seriesId < c.seriesId || (p.seriesId === c.seriesId && p.occurrenceKey < c.occurrenceKey))) ordered = false;
+  }
+  if (ordered) return true;
   const keys = new Set<string>();
   for (const c of changes) {
-    if (c.action !== 'create') return false;
     const key = `${c.seriesId}\u0000${c.occurrenceKey}`;
     if (keys.has(key)) return false;
     keys.add(key);

@@ -144,6 +144,10 @@ async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[]
 
 /** The creates in chunks of one branch each: a statement's creates are one event row of its branch. */
 function branchChunks(creates: SessionChange[]): SessionChange[][] {
+  const first = creates[0]!.desired?.branchId;
+  let oneBranch = true;
+  for (const c of creates) if (c.desired?.branchId !== first) (oneBranch = false);
+  if (oneBranch) return chunks(creates); // a branch write's: the usual case
   const byBranch = new Map<string, SessionChange[]>();
   for (const c of creates) {
     const branchId = c.desired?.branchId ?? '';

@@ -15,6 +15,8 @@ const pool = new Uint8Array(ID_RANDOM_BYTES * 4096);
 let poolAt = pool.length;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 let lastMs = -1;
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 let sequence = 0;
 
 /**
@@ -41,7 +43,6 @@ export function timeOrderedUuid(nowMs: number = Date.now()): string {
     sequence = ((random[0]! << 8) | random[1]!) & 0x7ff;
   }
   lastMs = ms;
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
   const timeHigh = Math.floor(ms / 0x10000);
   const timeLow = ms % 0x10000;
   const variantAndRandom = 0x8000 | (((random[2]! << 8) | random[3]!) & 0x3fff);
