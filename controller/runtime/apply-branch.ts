@@ -2,11 +2,10 @@
 // statements, and a record of what was written in that same transaction.
 import type { Change, SeriesArchiveChange, SessionChange } from '../core/plan-types.js';
 import { archiveSeries } from '../store/archive.js';
-import { readBranchWrite, recordBranchWrite, type BranchWriteCounts } from '../store/branch-writes.js';
+import { branchWriteStatement, readBranchWrite, recordBranchWrite, type BranchWriteCounts } from '../store/branch-writes.js';
 import type { Database, Sql } from '../store/database.js';
 import { CreatesCollided, writeSessionChanges } from '../store/sessions.js';
 import { branchSyncStatement, forgetBranchSyncStatement } from '../store/sync-state.js';
-import { branchWriteStatement } from '../store/branch-writes.js';
 import { createAllStatement, isCreateCollision } from '../store/session-creates.js';
 import { isBranchLockedFailure, lockBranchOrFailStatement, tryLockBranch } from './branch-lock.js';
 import { changeEvents, notWrittenKey } from '../core/notifications/session-events.js';
