@@ -11,15 +11,26 @@ import type { PendingBranch } from './plan-run.js';
 import { removalsOf } from './removal-guard.js';
 
 /**
- * Changes kept between the planning pass and the writes: 1–3 KB each (an
- * update carries the row before and after), so ~25–60 MB at most. A first
- * apply has nothing observed and plans each branch only when it is written; a
- * day roll of 100,000 series (~44,000 creates) or an edit of one series in
- * ten (~245,000 updates) plans the branches past it again. At 50,000 an
- * edit10 run of 100,000 series peaked at 442 MB of RSS, at 25,000 at 398 MB;
- * the day roll took the same time with either.
+ * Changes kept between the planning pass and the writes, counted in
+ * creates: a create holds its desired session (~0.5 KB), any other change
+ * the row before and after as well (1–3 KB), so it counts as
+ * HELD_WEIGHT_OF_OTHER_CHANGES creates. A first apply has nothing observed
+ * and plans each branch only when it is written. At 100,000 series a day
+ * roll (~44,000 creates) fits, so no branch of it is planned twice; an edit
+ * of one series in ten (~245,000 updates) keeps 12,500 of them and plans the
+ * branches past that again. Counted as changes, with 20,000, the day roll
+ * planned more than half of its branches twice, and the edit peaked at
+ * 396–401 MB of RSS (at 25,000: 398 MB, at 50,000: 442 MB).
  */
-export const HELD_CHANGES_BUDGET = 20_000;
+export const HELD_CHANGES_BUDGET = 50_000;
+export const HELD_WEIGHT_OF_OTHER_CHANGES = 4;
+
+/** A plan's weight against the budget: its creates, and each other change as several. */
+export function heldWeight(changes: readonly Change[]): number {
+  let weight = 0;
+  for (const c of changes) weight += c.action === 'create' ? 1 : HELD_WEIGHT_OF_OTHER_CHANGES;
+  return weight;
+}
 
 export interface HeldPlans {
   /** The planning pass, in branch order: counts the branch's removals and keeps its plan or lets go of it. */
@@ -51,7 +62,8 @@ export function createHeldPlans(budget: number, savedPlan: boolean): HeldPlans {
     count(branch, plan) {
       removals.set(plan.branchId, removalsOf(plan.changes));
       for (const c of plan.changes) byAction[c.action]++;
-      if (held + plan.changes.length <= budget) held += plan.changes.length;
+      const weight = heldWeight(plan.changes);
+      if (held + weight <= budget) held += weight;
       else {
         released.set(plan.branchId, savedPlan ? fingerprint(plan.changes) : null);
         branch.release();

@@ -18,10 +18,12 @@ export interface BranchWriteCounts {
 
 /** In the branch's transaction, after its writes. Values as literals: one round trip (sql-literal.ts). */
 export async function recordBranchWrite(tx: Sql, runId: string, branchId: string, counts: BranchWriteCounts): Promise<void> {
-  await tx.query(
-    `INSERT INTO reconcile_branch_writes (run_id, branch_id, counts) VALUES (${sqlText(runId)}::bigint, ${sqlText(branchId)}, ${sqlText(JSON.stringify(counts))}::jsonb)`,
-  );
+  await tx.query(branchWriteStatement(runId, branchId, counts));
 }
+
+/** recordBranchWrite's statement (for a transaction script). */
+export const branchWriteStatement = (runId: string, branchId: string, counts: BranchWriteCounts) =>
+  `INSERT INTO reconcile_branch_writes (run_id, branch_id, counts) VALUES (${sqlText(runId)}::bigint, ${sqlText(branchId)}, ${sqlText(JSON.stringify(counts))}::jsonb)`;
 
 /** What a committed branch transaction of this run wrote, or null if none committed. */
 export async function readBranchWrite(sql: Sql, runId: string, branchId: string): Promise<BranchWriteCounts | null> {

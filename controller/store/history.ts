@@ -2,6 +2,11 @@
 // lists a grouped create's sessions one event each): newest first, in
 // batches (keyset on the row id and the session's place in it), so a long
 // history streams in bounded memory; and one run's changes grouped by branch.
+//
+// A series' events are found through the table's indexes (its series_id, or
+// the series in a grouped create's array) before the grouped rows are
+// unnested: the view's series column of a grouped create comes out of the
+// array, where no index reaches it.
 import type { EventKind, SessionEvent } from '../core/session-event.js';
 import type { Sql } from './database.js';
 import { ISO_UTC } from './session-event-sql.js';
@@ -50,12 +55,36 @@ function eventFromRow(r: EventRow): SessionEvent {
   };
 }
 
+/**
+ * The listing of session_event_list over the rows of `source` (a table or
+ * CTE with session_events' columns): the view's own definition, which this
+ * must match (test/cli/history.test.ts compares them).
+ */
+export const EVENT_LIST_SQL = (source: string) => `
+  SELECT e.id, 0::bigint AS ordinal, e.run_id, e.at, e.branch_id, e.series_id, e.occurrence_key, e.session_id,
+         e.kind, e.booked_count, e.reason, e.before, e.after
+    FROM ${source} AS e
+   WHERE e.occurrence_keys IS NULL
+  UNION ALL
+  SELECT e.id, u.ordinal, e.run_id, e.at, e.branch_id, coalesce(u.series_id, e.series_id) AS series_id, u.occurrence_key, u.session_id,
+         e.kind, e.booked_count, e.reason, e.before,
+         jsonb_build_object('startsAt', ${ISO_UTC('u.starts_at')})
+    FROM ${source} AS e
+   CROSS JOIN LATERAL unnest(e.occurrence_keys, e.session_ids, e.starts_ats, e.series_ids) WITH ORDINALITY AS u(occurrence_key, session_id, starts_at, series_id, ordinal)
+   WHERE e.occurrence_keys IS NOT NULL`;
+
 /** The filter's events, newest first, `batchRows` at a time, `limit` in all. */
 export async function* historyBatches(sql: Sql, f: HistoryFilter, batchRows = HISTORY_BATCH_ROWS): AsyncGenerator<SessionEvent[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
-  if (f.seriesId !== undefined) where.push(`series_id = ${param(f.seriesId)}`);
+  // With a series: the rows that can hold it, by the indexes, first.
+  const rowsOfSeries: string[] = [];
+  if (f.seriesId !== undefined) {
+    const series = param(f.seriesId);
+    where.push(`series_id = ${series}`);
+    rowsOfSeries.push(`(r.series_id = ${series} OR r.series_ids @> ARRAY[${series}]::text[])`);
+  }
   if (f.occurrenceKey !== undefined) where.push(`occurrence_key = ${param(f.occurrenceKey)}`);
   if (f.runId !== undefined) where.push(`run_id = ${param(f.runId)}::bigint`);
   if (f.sinceMs !== undefined) where.push(`at >= ${param(isoFromMs(f.sinceMs))}::timestamptz`);
@@ -64,9 +93,18 @@ export async function* historyBatches(sql: Sql, f: HistoryFilter, batchRows = HI
   while (left > 0) {
     const p = [...params];
     const conditions = [...where];
-    if (before !== null) conditions.push(`(id, ordinal) < ($${p.push(before.rowId)}::bigint, $${p.push(before.ordinal)}::bigint)`);
+    const rowConditions = [...rowsOfSeries];
+    if (before !== null) {
+      const rowId = `$${p.push(before.rowId)}::bigint`;
+      conditions.push(`(id, ordinal) < (${rowId}, $${p.push(before.ordinal)}::bigint)`);
+      rowConditions.push(`r.id <= ${rowId}`);
+    }
     const size = Math.min(batchRows, left);
-    const text = `SELECT ${EVENT_FIELDS} FROM session_event_list${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
+    const from =
+      rowsOfSeries.length > 0
+        ? `(WITH rows AS MATERIALIZED (SELECT * FROM session_events AS r WHERE ${rowConditions.join(' AND ')}) ${EVENT_LIST_SQL('rows')}) AS session_event_list`
+        : 'session_event_list';
+    const text = `SELECT ${EVENT_FIELDS} FROM ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
                    ORDER BY session_event_list.id DESC, session_event_list.ordinal DESC LIMIT $${p.push(size)}::int`;
     const rows = await sql.query<EventRow>(text, p);
     if (rows.length === 0) return;

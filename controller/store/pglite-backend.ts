@@ -66,6 +66,12 @@ export async function openPglite(dataDir: string, opts: OpenPgliteOptions = {}):
     transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },
+    async transactionScript(statements: string[]): Promise<void> {
+      // In process: no round trips to save; one statement at a time.
+      await pg.transaction(async (tx) => {
+        for (const statement of statements) await tx.query(statement);
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -101,6 +101,21 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
       const result = await client.begin((tx) => fn(wrap(tx, lockScope)));
       return result as T;
     },
+    async transactionScript(statements: string[]): Promise<void> {
+      // The simple query protocol runs the statements of one message in
+      // order and stops at the first error, which leaves the transaction
+      // aborted: it is rolled back on the same connection before the
+      // connection goes back to the pool.
+      const connection = await client.reserve();
+      try {
+        await connection.unsafe(['BEGIN', ...statements, 'COMMIT'].join(';\n'));
+      } catch (err) {
+        await connection.unsafe('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        connection.release();
+      }
+    },
     async close() {
       await client.end({ timeout: CLOSE_TIMEOUT_SECONDS });
     },

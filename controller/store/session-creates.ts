@@ -26,34 +26,41 @@ const INSERT_ROWS = `
                   $8::text[], $9::text[], $10::text[], $11::int[])
         AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
 
-// Every create has the same reason (changeReason), sent once as $12; $13 is the run id.
-// The creates of one series are one event row, their sessions in arrays
-// (see the session_events table): a row per created session made a chain's
-// first apply more than twice as slow.
-const CREATED_COLUMNS = 'class_sessions.id, class_sessions.branch_id, class_sessions.series_id, class_sessions.occurrence_key, class_sessions.starts_at';
-const LOG_CREATES = `
-  logged AS (
-    INSERT INTO session_events (run_id, branch_id, series_id, kind, booked_count, reason, occurrence_keys, session_ids, starts_ats)
-    SELECT $13::bigint, i.branch_id, i.series_id, 'create', 0, $12::text,
-           array_agg(i.occurrence_key ORDER BY i.occurrence_key), array_agg(i.id ORDER BY i.occurrence_key), array_agg(i.starts_at ORDER BY i.occurrence_key)
-      FROM inserted AS i GROUP BY i.branch_id, i.series_id
-  )`;
+// Every create has the same reason (changeReason), sent once as $12; $13 is
+// the run id, $14 the branch. A statement's creates (one branch's, up to a
+// chunk) are one event row: their series, occurrence keys, session ids and
+// starts in four arrays (see the session_events table). A row per created
+// session made a chain's first apply more than twice as slow, and a row per
+// series doubled a day roll's time, which creates about one session per series.
+const EVENT_INSERT = `INSERT INTO session_events (run_id, branch_id, kind, booked_count, reason, series_ids, occurrence_keys, session_ids, starts_ats)`;
 
-/** The fast path: every row is new, or the statement fails with unique_violation. */
+/**
+ * The fast path: every row is new, or the statement fails with
+ * unique_violation. The event row is made from the statement's own arrays
+ * (the sessions it inserts are exactly those), in the order they were sent,
+ * rather than gathered and sorted from what the insert returns.
+ */
 const CREATE_ALL_SQL = `
   WITH inserted AS (
     ${INSERT_COLUMNS} ${INSERT_ROWS}
-    RETURNING ${CREATED_COLUMNS}
-  ), ${LOG_CREATES}
-  SELECT 1 WHERE false`;
+  )
+  ${EVENT_INSERT}
+  SELECT $13::bigint, $14::text, 'create', 0, $12::text, $2::text[], $4::text[], $1::uuid[],
+         ARRAY(SELECT ${FROM_EPOCH_MS('s.ms')} FROM unnest($6::float8[]) WITH ORDINALITY AS s(ms, n) ORDER BY s.n)`;
 
 /** The careful path: rows that collide with an existing session are left out and counted. */
 const CREATE_SQL = `
   WITH inserted AS (
     ${INSERT_COLUMNS} ${INSERT_ROWS}
     ON CONFLICT (series_id, occurrence_key) DO NOTHING
-    RETURNING ${CREATED_COLUMNS}
-  ), ${LOG_CREATES}
+    RETURNING class_sessions.id, class_sessions.series_id, class_sessions.occurrence_key, class_sessions.starts_at
+  ), logged AS (
+    ${EVENT_INSERT}
+    SELECT $13::bigint, $14::text, 'create', 0, $12::text,
+           array_agg(i.series_id ORDER BY i.series_id, i.occurrence_key), array_agg(i.occurrence_key ORDER BY i.series_id, i.occurrence_key),
+           array_agg(i.id ORDER BY i.series_id, i.occurrence_key), array_agg(i.starts_at ORDER BY i.series_id, i.occurrence_key)
+      FROM inserted AS i HAVING count(*) > 0
+  )
   SELECT count(*)::int AS created FROM inserted`;
 
 const NOT_INSERTED_SQL = `
@@ -91,7 +98,7 @@ export async function createAll(tx: Sql, creates: SessionChange[], runId: string
   if (creates.length === 0) return 0;
   // Parameters are encoded when their chunk is sent, while the database
   // works on the one before.
-  const parts = chunks(creates);
+  const parts = branchChunks(creates);
   if (!fast) return sendOverlapped(parts, (part) => createCarefully(tx, part, createParams(part, runId), skipped));
   try {
     return await sendOverlapped(parts, async (part) => {
@@ -108,6 +115,23 @@ export async function createAll(tx: Sql, creates: SessionChange[], runId: string
   }
 }
 
+/**
+ * A small branch's creates (distinct, every one new, at most
+ * LITERAL_INSERT_ROWS of one branch) as one statement with literal values,
+ * for a transaction script; null when they are more. A collision fails the
+ * script with unique_violation (23505), and the caller writes the branch
+ * again with checks.
+ */
+export function createAllStatement(creates: SessionChange[], runId: string | null): string | null {
+  if (creates.length === 0 || creates.length > LITERAL_INSERT_ROWS) return null;
+  const branchId = creates[0]!.desired?.branchId;
+  if (creates.some((c) => c.desired?.branchId !== branchId)) return null;
+  return withLiterals(CREATE_ALL_SQL, createParams(creates, runId));
+}
+
+/** A transaction script that failed on a created session that already exists. */
+export const isCreateCollision = (err: unknown) => (err as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+
 async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[], skipped: SkippedSessionChange[]): Promise<number> {
   const [r] = await tx.query<{ created: number }>(CREATE_SQL, params);
   const created = r!.created;
@@ -116,6 +140,22 @@ async function createCarefully(tx: Sql, part: SessionChange[], params: unknown[]
     for (const { ord } of missing) skipped.push(skip(part[ord - 1]!, 'conflict'));
   }
   return created;
+}
+
+/** The creates in chunks of one branch each: a statement's creates are one event row of its branch. */
+function branchChunks(creates: SessionChange[]): SessionChange[][] {
+  const first = creates[0]!.desired?.branchId;
+  let oneBranch = true;
+  for (const c of creates) if (c.desired?.branchId !== first) (oneBranch = false);
+  if (oneBranch) return chunks(creates); // a branch write's: the usual case
+  const byBranch = new Map<string, SessionChange[]>();
+  for (const c of creates) {
+    const branchId = c.desired?.branchId ?? '';
+    let list = byBranch.get(branchId);
+    if (!list) byBranch.set(branchId, (list = []));
+    list.push(c);
+  }
+  return [...byBranch.values()].flatMap((list) => chunks(list));
 }
 
 /**
@@ -145,5 +185,6 @@ function createParams(part: SessionChange[], runId: string | null): unknown[] {
     toPgArrayLiteral(desired.map((d) => d.capacity)),
     changeReason(part[0]!),
     runId,
+    desired[0]!.branchId,
   ];
 }

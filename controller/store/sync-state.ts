@@ -50,6 +50,12 @@ export async function readBranchSyncStates(sql: Sql, branchIds: readonly string[
  * one round trip, pipelined with the branch's other record (sql-literal.ts).
  */
 export async function recordBranchSync(tx: Sql, record: BranchSyncRecord, basisRevision: string | null): Promise<boolean> {
+  const [row] = await tx.query<{ written: boolean }>(branchSyncStatement(record, basisRevision));
+  return row?.written === true;
+}
+
+/** recordBranchSync's statement, with its values as literals (for a transaction script). */
+export function branchSyncStatement(record: BranchSyncRecord, basisRevision: string | null): string {
   const branchId = sqlText(record.branchId);
   const inputsDigest = sqlText(record.inputsDigest);
   const unsettled = `${sqlText(toPgArrayLiteral(record.unsettled))}::text[]`;
@@ -67,18 +73,17 @@ export async function recordBranchSync(tx: Sql, record: BranchSyncRecord, basisR
           WHERE branch_id = ${branchId} AND revision = ${sqlText(basisRevision)}::bigint RETURNING 1`;
   // The delete runs only when the write matched nothing (both see the row as
   // the statement started; the branch lock keeps other runs from writing it).
-  const [row] = await tx.query<{ written: boolean }>(
-    `WITH written AS (${write}),
+  return `WITH written AS (${write}),
           dropped AS (DELETE FROM branch_sync_state WHERE branch_id = ${branchId} AND NOT EXISTS (SELECT 1 FROM written) RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM written) AS written`,
-  );
-  return row?.written === true;
+     SELECT EXISTS (SELECT 1 FROM written) AS written`;
 }
 
 /** In the branch's transaction: forgets its state, so the next run proves it in full. One statement with a literal. */
 export async function forgetBranchSync(tx: Sql, branchId: string): Promise<void> {
-  await tx.query(`DELETE FROM branch_sync_state WHERE branch_id = ${sqlText(branchId)}`);
+  await tx.query(forgetBranchSyncStatement(branchId));
 }
+
+export const forgetBranchSyncStatement = (branchId: string) => `DELETE FROM branch_sync_state WHERE branch_id = ${sqlText(branchId)}`;
 
 /** Forgets every branch's state: the next run proves every branch in full. */
 export async function clearBranchSyncStates(sql: Sql): Promise<void> {

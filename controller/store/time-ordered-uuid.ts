@@ -7,8 +7,16 @@
 // reads meaning from its bits, and older random ids stay valid beside them.
 import { randomFillSync } from 'node:crypto';
 
-const random = new Uint8Array(10);
+// Random bytes are drawn from a pool filled 4,096 ids at a time: one
+// randomFillSync per id (a system call each) was ~40 % of this process's CPU
+// in a first apply of 2.46 million sessions.
+const ID_RANDOM_BYTES = 10;
+const pool = new Uint8Array(ID_RANDOM_BYTES * 4096);
+let poolAt = pool.length;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 let lastMs = -1;
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 let sequence = 0;
 
 /**
@@ -18,7 +26,11 @@ let sequence = 0;
  * and an overflowing counter borrows the next millisecond.
  */
 export function timeOrderedUuid(nowMs: number = Date.now()): string {
-  randomFillSync(random);
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const random = pool.subarray(poolAt, (poolAt += ID_RANDOM_BYTES));
   let ms = Math.max(Math.floor(nowMs), lastMs);
   if (ms === lastMs) {
     sequence += 1;
@@ -31,11 +43,10 @@ export function timeOrderedUuid(nowMs: number = Date.now()): string {
     sequence = ((random[0]! << 8) | random[1]!) & 0x7ff;
   }
   lastMs = ms;
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
   const timeHigh = Math.floor(ms / 0x10000);
   const timeLow = ms % 0x10000;
   const variantAndRandom = 0x8000 | (((random[2]! << 8) | random[3]!) & 0x3fff);
   let tail = '';
-  for (let i = 4; i < 10; i++) tail += hex(random[i]!, 2);
+  for (let i = 4; i < ID_RANDOM_BYTES; i++) tail += HEX[random[i]!]!;
   return `${hex(timeHigh, 8)}-${hex(timeLow, 4)}-${hex(0x7000 | sequence, 4)}-${hex(variantAndRandom, 4)}-${tail}`;
 }

@@ -68,3 +68,45 @@ forEachBackend(t, cases, async (t, db, c) => {
   t.equal(rows.length, Object.keys(c.after).length, 'no row written twice');
   t.ok(Date.parse(rows.find((r) => r.occurrence_key === '2026-11-30')!.updated_at) >= clock!.t.getTime(), 'the update was applied (updated_at is the database clock of the write)');
 });
+
+// A branch that only gets new sessions goes as one transaction script (its
+// lock, insert and records sent at once): the same promises hold there.
+const createOnlyCases: Array<Omit<CollisionCase, 'after'> & { sessions: string[] }> = [
+  { name: 'creates only: written in one script, one history row', meanwhile: null, created: 2, skipped: [], sessions: ['2026-11-30', '2026-12-02', '2026-12-04'] },
+  {
+    name: 'creates only, the host inserted one: written again with checks, the collision reported',
+    meanwhile: HOST_INSERTS_WED,
+    created: 1,
+    skipped: [{ seriesId: 'yoga', occurrenceKey: '2026-12-02', reason: 'conflict' }],
+    sessions: ['2026-11-30', '2026-12-02', '2026-12-04'],
+  },
+];
+
+forEachBackend(t, createOnlyCases, async (t, db, c) => {
+  await seedBranch(db);
+  await db.transaction((tx) => writeSessionChanges(tx, [createChange(desired('yoga', '2026-11-30', MON))], NOW - DAY));
+  if (c.meanwhile) await db.query(c.meanwhile);
+  const result = await applyBranchChanges(db, 'downtown', [createChange(desired('yoga', '2026-12-02', WED)), createChange(desired('yoga', '2026-12-04', FRI))], { runId: null, now: NOW });
+  t.match(result, { status: 'applied', created: c.created, updated: 0 });
+  t.same(result.skipped, c.skipped, 'collisions reported as skipped');
+  t.same((await sessionRows(db)).map((r) => r.occurrence_key), c.sessions, 'each session once');
+  const events = await db.query<{ keys: string[] }>(`SELECT occurrence_keys AS keys FROM session_events WHERE kind = 'create' AND session_ids IS NOT NULL ORDER BY id`);
+  t.same(events.at(-1)?.keys, c.meanwhile ? ['2026-12-04'] : ['2026-12-02', '2026-12-04'], "the write's history row names the sessions it created");
+});
+
+t.test('a create-only branch whose lock another run holds: nothing written, and the connection is usable after', async (t) => {
+  const cases = [{ name: 'locked' }];
+  forEachBackend(t, cases, async (t, db, _c) => {
+    if (db.kind !== 'postgres') return; // one session in PGlite: no other run to hold the lock
+    await seedBranch(db);
+    const changes = [createChange(desired('yoga', '2026-12-02', WED))];
+    const held = await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('classctl:branch:downtown', 0))`);
+      return applyBranchChanges(db, 'downtown', changes, { runId: null, now: NOW });
+    });
+    t.equal(held.status, 'locked', 'reported locked');
+    t.equal((await sessionRows(db)).length, 0, 'nothing written');
+    const later = await applyBranchChanges(db, 'downtown', changes, { runId: null, now: NOW });
+    t.match(later, { status: 'applied', created: 1 }, 'written once the lock is free');
+  });
+});

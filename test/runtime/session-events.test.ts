@@ -9,7 +9,7 @@ import { reconcile } from '../../controller/runtime/reconcile.js';
 import type { ConfigSet } from '../../controller/core/config/config-set.js';
 import type { Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
-import { historyBatches } from '../../controller/store/history.js';
+import { EVENT_LIST_SQL, historyBatches } from '../../controller/store/history.js';
 import { eachBackend } from '../helpers/backends.js';
 import { baseConfig, silentLogger } from '../helpers/fixtures.js';
 
@@ -46,8 +46,8 @@ eachBackend(t, 'a run that creates, updates, deletes, cancels and archives write
   t.equal(await count(db, `SELECT 1 FROM session_event_list WHERE kind = 'create'`), sessions, 'one create event per session');
   t.equal(
     await count(db, `SELECT 1 FROM session_events WHERE kind = 'create'`),
-    await count(db, `SELECT DISTINCT series_id FROM class_sessions`),
-    "a run's creates of one series are stored as one row",
+    await count(db, `SELECT DISTINCT branch_id FROM class_sessions`),
+    "a run's creates in one branch are stored as one row",
   );
   t.equal(
     await count(db, `SELECT 1 FROM session_event_list AS e JOIN class_sessions AS s ON s.id = e.session_id
@@ -115,8 +115,14 @@ eachBackend(t, 'a branch transaction that rolls back writes neither changes nor 
   t.equal(await count(db, `SELECT 1 FROM class_series_archive`), 0, 'no archive');
 });
 
+/** Two live series in one branch: their creates share one event row. */
+const twoSeries = {
+  branches: inputs.branches,
+  series: [inputs.series[0]!, { ...inputs.series[0]!, id: 'spin', title: 'Spin', rrule: 'FREQ=WEEKLY;BYDAY=TU,TH', roomId: 'studio-b', instructorId: 'bo' }, inputs.series[1]!],
+};
+
 eachBackend(t, 'history lists a grouped create one event per session, whatever the batch size', async (t, db) => {
-  await loadInputs(db, inputs);
+  await loadInputs(db, twoSeries);
   await apply(db, baseConfig());
   const sessions = (await db.query<{ k: string }>(`SELECT series_id || '/' || occurrence_key AS k FROM class_sessions ORDER BY 1`)).map((r) => r.k);
   for (const batchRows of [1, 7, 1000]) {
@@ -135,4 +141,32 @@ eachBackend(t, 'history lists a grouped create one event per session, whatever t
   const limited = [];
   for await (const batch of historyBatches(db, { limit: 5 }, 2)) limited.push(...batch);
   t.equal(limited.length, 5, '--limit counts sessions, not stored rows');
+
+  // By series and by session: found through the series in the grouped row.
+  for (const series of ['yoga', 'spin']) {
+    const want = sessions.filter((k) => k.startsWith(`${series}/`));
+    for (const batchRows of [1, 1000]) {
+      const listed: string[] = [];
+      for await (const batch of historyBatches(db, { seriesId: series, limit: 100_000 }, batchRows)) listed.push(...batch.map((e) => `${e.seriesId}/${e.occurrenceKey}`));
+      t.strictSame([...listed].sort(), want, `--series ${series}, batches of ${batchRows}: its sessions' creates and no other`);
+    }
+    const [, key] = want[1]!.split('/');
+    const one = [];
+    for await (const batch of historyBatches(db, { seriesId: series, occurrenceKey: key, limit: 100 })) one.push(...batch);
+    t.strictSame(one.map((e) => `${e.kind} ${e.seriesId}/${e.occurrenceKey}`), [`create ${series}/${key}`], `--session ${series}/${key}: its create alone`);
+  }
+
+  // Rows of the layout before (one per series, or one per change) are listed alike.
+  await db.query(`INSERT INTO session_events (run_id, branch_id, series_id, kind, booked_count, reason, occurrence_keys, session_ids, starts_ats)
+                  VALUES (NULL, 'ny', 'old', 'create', 0, 'occurrence', '{2026-01-01,2026-01-02}', ARRAY[gen_random_uuid(), gen_random_uuid()], '{2026-01-01T10:00:00Z,2026-01-02T10:00:00Z}')`);
+  await db.query(`INSERT INTO session_events (branch_id, series_id, occurrence_key, kind, booked_count, reason) VALUES ('ny', 'old', '2026-01-03', 'create', 0, 'occurrence')`);
+  const old = [];
+  for await (const batch of historyBatches(db, { seriesId: 'old', limit: 100 }, 2)) old.push(...batch.map((e) => e.occurrenceKey));
+  t.strictSame(old, ['2026-01-03', '2026-01-02', '2026-01-01'], 'a series of rows written before: newest first');
+  const order = 'ORDER BY id, ordinal';
+  t.strictSame(
+    await db.query(`SELECT * FROM (${EVENT_LIST_SQL('session_events')}) AS l ${order}`),
+    await db.query(`SELECT * FROM session_event_list ${order}`),
+    "the history's listing is the view's",
+  );
 });
