@@ -18,7 +18,7 @@ const CATALOGUE = new Set<string>([...Object.values(ErrorCodes), ...Object.value
 
 /** Upper-case names that docs and code use and that are not codes: environment variables, driver and parser errors. */
 const NOT_CODES = new Set([
-  'CLASSCTL_ALLOW_APPLY', 'CLASSCTL_ENV', 'CLASSCTL_API_TOKEN', 'CLASSCTL_LOG_FORMAT', 'CLASSCTL_LOG_LEVEL', 'DATABASE_URL', 'REQUIRE_DATABASE',
+  'CLASSCTL_ALLOW_APPLY', 'CLASSCTL_ENV', 'CLASSCTL_API_TOKEN', 'CLASSCTL_LOG_FORMAT', 'CLASSCTL_LOG_LEVEL', 'DATABASE_URL', 'REQUIRE_DATABASE', 'NODE_OPTIONS',
   'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET',
   'DUPLICATE_KEY', // the yaml package's own error code, reproduced by sources/yaml-documents.ts
 ]);
