@@ -5,6 +5,8 @@
 // sequence. The CLI's registered commands and the server's non-GET routes are
 // enumerated: one that is in neither the write-path table nor the read-only
 // list fails this test, so a new write path cannot be added without its row.
+// Every GET route is requested on the production database, which stays
+// byte-identical, and a new GET route fails the test until it is requested.
 import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,9 @@ import { PassThrough } from 'node:stream';
 import { Registry } from 'prom-client';
 import { buildProgram } from '../../controller/cli/main.js';
 import { startController } from '../../controller/cli/serve-controller.js';
+import { feedPath, feedToken, type FeedTarget } from '../../controller/core/calendar/feed-target.js';
 import { buildApp } from '../../controller/server/app.js';
+import { CONSOLE_ASSETS_PREFIX } from '../../controller/server/routes/console.js';
 import { databaseClock } from '../../controller/runtime/guards.js';
 import { reconcile } from '../../controller/runtime/reconcile.js';
 import type { Database } from '../../controller/store/database.js';
@@ -75,15 +79,54 @@ async function cliCommandNames(): Promise<string[]> {
   ]);
 }
 
-async function nonGetRoutes(db: Database): Promise<string[]> {
+async function serverRoutes(db: Database): Promise<Array<{ path: string; methods: string[] }>> {
   const app = await buildApp({ db, loadConfig: async () => baseConfig(), clock: () => 0, trigger: () => true, registry: new Registry() });
   const printed = app.printRoutes({ commonPrefix: false });
   await app.close();
-  const routes: string[] = [];
-  for (const { path, methods } of parseRouteTree(printed)) {
-    for (const method of methods) if (method !== 'GET' && method !== 'HEAD') routes.push(`${method} ${path}`);
-  }
-  return routes;
+  return parseRouteTree(printed);
+}
+
+async function nonGetRoutes(db: Database): Promise<string[]> {
+  return (await serverRoutes(db)).flatMap(({ path, methods }) => methods.filter((m) => m !== 'GET' && m !== 'HEAD').map((m) => `${m} ${path}`));
+}
+
+async function getRoutes(db: Database): Promise<string[]> {
+  return (await serverRoutes(db)).filter(({ methods }) => methods.includes('GET')).map(({ path }) => path);
+}
+
+const FEED_SECRET = 'inventory-feed-secret';
+
+/**
+ * A request to every GET route (the console, the API, the calendar feeds),
+ * keyed by the route as fastify prints it: GET routes never write, and a new
+ * one fails the inventory until it has a row here.
+ */
+async function getRequests(db: Database): Promise<Record<string, string>> {
+  const [s] = await db.query<{ id: string; branch: string; room: string; instructor: string }>(
+    `SELECT id, branch_id AS branch, room_id AS room, instructor_id AS instructor FROM class_series WHERE room_id IS NOT NULL AND instructor_id IS NOT NULL ORDER BY id LIMIT 1`,
+  );
+  const feed = (target: FeedTarget) => `${feedPath(target)}?token=${feedToken(FEED_SECRET, target)}`;
+  return {
+    '/': '/',
+    '/healthz': '/healthz',
+    '/readyz': '/readyz',
+    '/metrics': '/metrics',
+    '/api/plan': '/api/plan',
+    '/api/plan/summary': '/api/plan/summary',
+    '/api/problems': '/api/problems',
+    '/api/series': '/api/series',
+    '/api/series/:id/explain': `/api/series/${encodeURIComponent(s!.id)}/explain`,
+    '/api/schedule': `/api/schedule?branch=${encodeURIComponent(s!.branch)}`,
+    '/api/runs': '/api/runs',
+    '/api/runs/:id': '/api/runs/1',
+    '/api/branches': '/api/branches',
+    '/api/approvals': '/api/approvals',
+    '/api/approvals/:id': '/api/approvals/1',
+    '/feeds/branches/:file|:branch': feed({ kind: 'branch', branchId: s!.branch }),
+    '/feeds/branches/:file|:branch/rooms/:file': feed({ kind: 'room', branchId: s!.branch, roomId: s!.room }),
+    '/feeds/instructors/:file': feed({ kind: 'instructor', instructorId: s!.instructor }),
+    '/*': `${CONSOLE_ASSETS_PREFIX}app.js`,
+  };
 }
 
 /**
@@ -137,6 +180,18 @@ if (requirePostgres(t)) {
       const classified = new Set([...Object.keys(CLI_WRITE_PATHS), ...SERVER_WRITE_PATHS, ...READ_ONLY_COMMANDS, ...READ_ONLY_ROUTES]);
       for (const name of await cliCommandNames()) t.ok(classified.has(name), `command "${name}" is in the write-path table or the read-only list`);
       for (const route of await nonGetRoutes(db)) t.ok(classified.has(route), `route "${route}" is in the write-path table or the read-only list`);
+    });
+
+    t.test('every GET route answers on production and writes nothing', async (t) => {
+      const requests = await getRequests(db);
+      t.strictSame((await getRoutes(db)).sort(), Object.keys(requests).sort(), 'every GET route has a request here');
+      const app = await buildApp({ db, loadConfig: async () => baseConfig(), clock: () => now, trigger: () => true, registry: new Registry(), feedSecret: FEED_SECRET });
+      t.teardown(() => app.close());
+      for (const [route, url] of Object.entries(requests)) {
+        const res = await app.inject({ method: 'GET', url });
+        t.equal(res.statusCode, 200, `GET ${route} answers (${url}): ${res.body.slice(0, 200)}`);
+      }
+      t.same(await dumpTables(db), before, 'the database is byte-identical');
     });
 
     for (const [name, args] of Object.entries(READ_ONLY_WITHOUT_FLAG)) {
