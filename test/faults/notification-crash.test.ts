@@ -7,13 +7,11 @@
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import type { Database } from '../../controller/store/database.js';
 import { requirePostgres } from '../helpers/db.js';
+import { deliveriesById, startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { advisoryLocks, CONFIG_DIR, demoDatabase, NOW_ISO, ROOT, runClassctl } from './harness.js';
 
 /** The repository's config with the webhook example copied in, as an admin would. */
@@ -23,32 +21,6 @@ function configWithWebhook(t: Test): string {
   cpSync(CONFIG_DIR, dir, { recursive: true, dereference: true });
   cpSync(join(ROOT, 'examples/notifications/webhook.yaml'), join(dir, 'webhook.yaml'));
   return dir;
-}
-
-/** A receiver that verifies each delivery and counts it by webhook-id. */
-async function receiver(t: Test, secret: string) {
-  const wh = new Webhook(secret);
-  const byId = new Map<string, number>();
-  const rejected: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      try {
-        wh.verify(body, req.headers as Record<string, string>);
-        const id = req.headers['webhook-id'] as string;
-        byId.set(id, (byId.get(id) ?? 0) + 1);
-        res.statusCode = 204;
-      } catch (err) {
-        rejected.push(String(err));
-        res.statusCode = 400;
-      }
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/classctl`, byId, rejected };
 }
 
 const args = (url: string, config: string) => ['reconcile', '--apply', '--now', NOW_ISO, '--allow-now-skew', '--database', url, '--config', config, '--output', 'json'];
@@ -74,13 +46,13 @@ if (requirePostgres(t)) {
   t.test('killed after the run committed, before it delivered: the next run delivers every event once', async (t) => {
     const { url, db } = await demoDatabase(t);
     const secret = 'whsec_' + randomBytes(32).toString('base64');
-    const hook = await receiver(t, secret);
+    const hook = await startWebhookReceiver(t, secret);
     const config = configWithWebhook(t);
     const env = { CLASSCTL_WEBHOOK_URL: hook.url, CLASSCTL_WEBHOOK_SECRET: secret };
 
     const first = runClassctl(args(url, config), env);
     t.equal((await first.exit).code, 0, 'the first run creates the sessions') || t.comment(first.stderr());
-    t.equal(hook.byId.size, 0, 'creating sessions tells nobody');
+    t.equal(deliveriesById(hook).size, 0, 'creating sessions tells nobody');
     const booked = await bookAndEndSeries(db, 'downtown-bootcamp-sat', 3);
 
     const killed = runClassctl(args(url, config), { ...env, CLASSCTL_FAULT_PAUSE: 'before-delivery' });
@@ -90,14 +62,14 @@ if (requirePostgres(t)) {
     t.match(await db.query(`SELECT status FROM reconcile_runs ORDER BY id DESC LIMIT 1`), [{ status: 'succeeded' }], 'the journal row is committed');
     killed.child.kill('SIGKILL');
     t.equal((await killed.exit).signal, 'SIGKILL');
-    t.equal(hook.byId.size, 0, 'nothing was sent before the kill');
+    t.equal(deliveriesById(hook).size, 0, 'nothing was sent before the kill');
     t.equal(await waitForNoLocks(db), 0, 'no advisory lock left');
 
     const next = runClassctl(args(url, config), env);
     t.equal((await next.exit).code, 0, 'the next run exits 0') || t.comment(next.stderr());
     t.strictSame(hook.rejected, [], 'every delivery verifies');
-    t.strictSame([...hook.byId.keys()].sort(), outbox.map((e) => e.id), 'every committed event reached the receiver, by its webhook-id');
-    t.ok([...hook.byId.values()].every((n) => n === 1), 'each exactly once');
+    t.strictSame([...deliveriesById(hook).keys()].sort(), outbox.map((e) => e.id), 'every committed event reached the receiver, by its webhook-id');
+    t.ok([...deliveriesById(hook).values()].every((n) => n === 1), 'each exactly once');
     t.strictSame(await db.query(`SELECT DISTINCT status FROM notification_deliveries`), [{ status: 'delivered' }]);
     const after = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notification_outbox`);
     t.equal(after[0]!.n, outbox.length, 'the next run wrote no event of its own (nothing changed)');
@@ -106,7 +78,7 @@ if (requirePostgres(t)) {
   t.test('killed inside a branch transaction: neither its changes nor their outbox events nor session_events exist', async (t) => {
     const { url, db } = await demoDatabase(t);
     const secret = 'whsec_' + randomBytes(32).toString('base64');
-    const hook = await receiver(t, secret);
+    const hook = await startWebhookReceiver(t, secret);
     const config = configWithWebhook(t);
     const env = { CLASSCTL_WEBHOOK_URL: hook.url, CLASSCTL_WEBHOOK_SECRET: secret };
 
@@ -125,7 +97,7 @@ if (requirePostgres(t)) {
     t.strictSame(await db.query(`SELECT id, status, booked_count FROM class_sessions WHERE branch_id = 'london-soho' ORDER BY id`), sessionsBefore, "the branch's sessions are as before the run");
     t.strictSame(await db.query(`SELECT id FROM notification_outbox`), [], 'no outbox event of the rolled-back branch');
     t.equal((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM session_events`))[0]!.n, eventsBefore[0]!.n, 'no session_events row of it either');
-    t.equal(hook.byId.size, 0, 'and nothing was sent');
+    t.equal(deliveriesById(hook).size, 0, 'and nothing was sent');
 
     // The same changes, committed by the next run, do produce them: the assertions above could fail.
     const next = runClassctl(args(url, config), env);
@@ -133,6 +105,6 @@ if (requirePostgres(t)) {
     const outbox = await db.query<{ type: string; key: string }>(`SELECT type, data->>'occurrenceKey' AS key FROM notification_outbox WHERE branch_id = 'london-soho'`);
     t.strictSame(outbox.map((e) => [e.type, e.key]).sort(), booked.map((k) => ['session.cancelled', k]));
     t.equal((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM session_events WHERE kind = 'cancel' AND branch_id = 'london-soho'`))[0]!.n, booked.length);
-    t.equal(hook.byId.size, booked.length, 'delivered once each');
+    t.equal(deliveriesById(hook).size, booked.length, 'delivered once each');
   });
 }

@@ -4,16 +4,15 @@
 // standardwebhooks' Webhook.verify — the same code docs/notifications.md shows.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { openDatabase } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
 import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { Webhook } from 'standardwebhooks';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NOW = '2027-03-01T00:00:00Z';
 const branch = { id: 'downtown', name: 'Downtown', timezone: 'America/New_York' };
@@ -26,31 +25,9 @@ t.test('the copied example, two variables exported: a booked session cancelled i
   t.teardown(() => db.close());
 
   const secret = 'whsec_' + randomBytes(32).toString('base64');
-  const receiver = new Webhook(secret);
-  const seen = new Set<string>();
-  const verified: Array<{ type: string; data: Record<string, unknown> }> = [];
-  const rejected: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      try {
-        const event = receiver.verify(body, req.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
-        const id = req.headers['webhook-id'] as string;
-        if (!seen.has(id)) {
-          seen.add(id);
-          verified.push(event);
-        }
-        res.statusCode = 204;
-      } catch (err) {
-        rejected.push(String(err));
-        res.statusCode = 400;
-      }
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const hook = await startWebhookReceiver(t, secret);
+  // Each event once, by webhook-id (a retry repeats the id).
+  const events = () => [...new Map(hook.verified.map((d) => [d.id, d.event])).values()];
 
   const dir = mkdtempSync(join(tmpdir(), 'classctl-example-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +36,7 @@ t.test('the copied example, two variables exported: a booked session cancelled i
   const env = {
     CLASSCTL_CONTEXTS: '',
     DATABASE_URL: url,
-    CLASSCTL_WEBHOOK_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/classctl`,
+    CLASSCTL_WEBHOOK_URL: hook.url,
     CLASSCTL_WEBHOOK_SECRET: secret,
   };
   const cli = (...args: string[]) => runClassctlInProcess(env, '--log-level', 'silent', '--config', dir, ...args);
@@ -67,15 +44,15 @@ t.test('the copied example, two variables exported: a booked session cancelled i
   await loadInputs(db, { branches: [branch], series: [series('2027-03-10')] });
   let r = await cli('reconcile', '--apply', '--now', NOW, '--allow-now-skew');
   t.equal(r.code, 0, r.err);
-  t.strictSame(verified, [], 'creating unbooked sessions tells nobody');
+  t.strictSame(events(), [], 'creating unbooked sessions tells nobody');
   await db.query(`UPDATE class_sessions SET booked_count = 3 WHERE occurrence_key = '2027-03-10'`);
 
   await loadInputs(db, { branches: [branch], series: [series('2027-03-09')] });
   r = await cli('reconcile', '--apply', '--now', NOW, '--allow-now-skew');
   t.equal(r.code, 0, r.err);
-  t.strictSame(rejected, [], 'every delivery verifies with the exported secret');
-  t.match(verified, [{ type: 'session.cancelled', data: { occurrenceKey: '2027-03-10', bookedCount: 3 } }]);
-  t.equal(verified.length, 1);
+  t.strictSame(hook.rejected, [], 'every delivery verifies with the exported secret');
+  t.match(events(), [{ type: 'session.cancelled', data: { occurrenceKey: '2027-03-10', bookedCount: 3 } }]);
+  t.equal(events().length, 1);
   t.match(await db.query(`SELECT destination, status FROM notification_deliveries`), [{ destination: 'ops-webhook', status: 'delivered' }]);
 
   const wrong = new Webhook('whsec_' + randomBytes(32).toString('base64'));
