@@ -22,7 +22,7 @@ export interface ScheduleSession {
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
 
-interface Local {
+export interface LocalClock {
   date: string;
   day: string;
   time: string;
@@ -30,7 +30,8 @@ interface Local {
   offset: string;
 }
 
-function local(instantMs: number, timezone: string): Local {
+/** An instant's local date, weekday, wall-clock time and UTC offset in a zone. */
+export function localClock(instantMs: number, timezone: string): LocalClock {
   const wallMs = wallClockAt(instantMs, timezone);
   const wall = new Date(wallMs); // its UTC fields are the wall clock
   const offsetMin = Math.round((wallMs - instantMs) / 60_000);
@@ -50,8 +51,8 @@ const dash = (v: string | null): string => (v === null || v === '' ? '-' : v);
 
 /** The table cells of one session, in SCHEDULE_COLUMNS (or, `wide`, SCHEDULE_WIDE_COLUMNS) order. */
 export function scheduleCells(s: ScheduleSession, timezone: string, wide: boolean): string[] {
-  const start = local(s.startsAt.getTime(), timezone);
-  const end = local(s.endsAt.getTime(), timezone);
+  const start = localClock(s.startsAt.getTime(), timezone);
+  const end = localClock(s.endsAt.getTime(), timezone);
   // A class past midnight ends on the next local date: say so rather than show an end before its start.
   const endTime = end.date === start.date ? end.time : `${end.time} (${end.date})`;
   const cells = [
@@ -77,8 +78,8 @@ export type ScheduleSessionJson = Omit<ScheduleSession, 'startsAt' | 'endsAt'> &
 };
 
 export function scheduleJson(s: ScheduleSession, timezone: string): ScheduleSessionJson {
-  const start = local(s.startsAt.getTime(), timezone);
-  const end = local(s.endsAt.getTime(), timezone);
+  const start = localClock(s.startsAt.getTime(), timezone);
+  const end = localClock(s.endsAt.getTime(), timezone);
   return {
     id: s.id,
     seriesId: s.seriesId,

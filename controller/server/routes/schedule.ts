@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConfigSet } from '../../core/config/config-set.js';
 import { addDays, localDateAt, parseLocalDate } from '../../core/generation/local-date.js';
 import { isValidTimeZone } from '../../core/generation/zone-offsets.js';
-import { wallClockAt } from '../../core/generation/zoned-time.js';
-import type { ScheduleSession } from '../../core/render/schedule-rows.js';
+import { localClock, type ScheduleSession } from '../../core/render/schedule-rows.js';
 import { createConflictSweep, type ScheduleConflict } from '../../core/schedule/schedule-conflicts.js';
 import { scheduleDays } from '../../core/schedule/schedule-days.js';
 import { instantBounds } from '../../core/schedule/schedule-range.js';
@@ -78,19 +77,9 @@ export interface ScheduleSessionJson {
   conflicts: ScheduleConflict[];
 }
 
-const two = (n: number): string => (n < 10 ? '0' : '') + n;
-
-function localParts(instantMs: number, timezone: string): { date: string; time: string } {
-  const wall = new Date(wallClockAt(instantMs, timezone)); // its UTC fields are the wall clock
-  return {
-    date: `${String(wall.getUTCFullYear()).padStart(4, '0')}-${two(wall.getUTCMonth() + 1)}-${two(wall.getUTCDate())}`,
-    time: `${two(wall.getUTCHours())}:${two(wall.getUTCMinutes())}`,
-  };
-}
-
 function sessionJson(s: ScheduleSession, timezone: string, conflicts: ScheduleConflict[]): ScheduleSessionJson {
-  const start = localParts(s.startsAt.getTime(), timezone);
-  const end = localParts(s.endsAt.getTime(), timezone);
+  const start = localClock(s.startsAt.getTime(), timezone);
+  const end = localClock(s.endsAt.getTime(), timezone);
   return {
     id: s.id,
     seriesId: s.seriesId,
