@@ -234,6 +234,8 @@ t.test('serve --approval removals, as started by the command: the first run hold
   const { documents, problems } = await loadConfigDocumentsFromDir('config');
   const config = buildConfigSet(documents, problems);
   await loadInputs(db, DEMO_INPUTS);
+  // startController is what `serve` runs, on the wall clock (it takes no clock):
+  // the first apply uses the same clock, so the controller's own run starts from what it applied.
   const now = Date.now();
   t.equal((await reconcile({ db, config, logger: silentLogger(), now, mode: 'apply' })).outcome, 'succeeded');
   await db.query(`UPDATE class_series SET end_date = current_date + 2 WHERE id = 'ny-yoga'`);
