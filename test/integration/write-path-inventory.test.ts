@@ -32,6 +32,19 @@ import type { GlobalOptions } from '../../controller/cli/context.js';
 /** Commands that never write, whatever their flags (`reconcile` without --apply is covered by its write row). */
 /** `context use` writes the contexts file only, never a database. */
 const READ_ONLY_COMMANDS = new Set(['context list', 'context show', 'context use', 'doctor', 'env show', 'explain', 'export ics', 'get sessions', 'history', 'notifications', 'runs', 'runs show', 'snapshot', 'validate']);
+/** The read-only commands that open the database, as an admin runs them on production: they must leave it byte-identical. */
+const READ_ONLY_DATABASE_RUNS = (c: { branch: string; seriesId: string }): Record<string, string[]> => ({
+  doctor: ['doctor'],
+  'env show': ['env', 'show'],
+  explain: ['explain', c.seriesId],
+  'export ics': ['export', 'ics', '--branch', c.branch],
+  'get sessions': ['get', 'sessions', '--branch', c.branch],
+  history: ['history'],
+  notifications: ['notifications'],
+  runs: ['runs'],
+  'runs show': ['runs', 'show', '1'],
+  snapshot: ['snapshot'],
+});
 /**
  * Commands whose write rows need a flag: without it they never write, so they
  * run on production without CLASSCTL_ALLOW_APPLY and leave it byte-identical.
@@ -190,6 +203,16 @@ if (requirePostgres(t)) {
       for (const [route, url] of Object.entries(requests)) {
         const res = await app.inject({ method: 'GET', url });
         t.equal(res.statusCode, 200, `GET ${route} answers (${url}): ${res.body.slice(0, 200)}`);
+      }
+      t.same(await dumpTables(db), before, 'the database is byte-identical');
+    });
+
+    t.test('the read-only commands that read the database run on production and write nothing', async (t) => {
+      const [s] = await db.query<{ id: string; branch: string }>(`SELECT id, branch_id AS branch FROM class_series ORDER BY id LIMIT 1`);
+      for (const [name, args] of Object.entries(READ_ONLY_DATABASE_RUNS({ branch: s!.branch, seriesId: s!.id }))) {
+        t.ok(READ_ONLY_COMMANDS.has(name), `${name} is in the read-only list`);
+        const r = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, ...args);
+        t.equal(r.code, 0, `${name}: exit 0 ${r.err}`);
       }
       t.same(await dumpTables(db), before, 'the database is byte-identical');
     });
