@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { parse as parseYaml } from 'yaml';
 import { openDatabase, type Database } from '../../controller/store/database.js';
-import { migrate } from '../../controller/store/migrate.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { takeSnapshot } from '../../controller/store/snapshot.js';
-import { freshPostgresDatabase } from '../helpers/db.js';
+import { migratedPostgresDatabase } from '../helpers/db.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLASSCTL = fileURLToPath(new URL('../../bin/classctl.js', import.meta.url));
@@ -19,10 +18,9 @@ export const DEMO_FILE = fileURLToPath(new URL('../../examples/demo.yaml', impor
 export const NOW_ISO = '2026-11-25T15:00:00Z';
 
 export async function demoDatabase(t: Test): Promise<{ url: string; db: Database }> {
-  const url = await freshPostgresDatabase(t);
+  const url = await migratedPostgresDatabase(t);
   const db = await openDatabase({ url });
   t.teardown(() => db.close());
-  await migrate(db);
   const loaded = await loadInputs(db, parseYaml(await readFile(DEMO_FILE, 'utf8')));
   if (loaded.problems.some((p) => p.severity === 'error')) throw new Error(JSON.stringify(loaded.problems));
   return { url, db };

@@ -5,12 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../controller/store/database.js';
-import { migrate } from '../../controller/store/migrate.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { setSetting } from '../../controller/store/settings.js';
 import { takeSnapshot } from '../../controller/store/snapshot.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
-import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { CONFIG_DIR, DEMO_FILE, NOW_ISO } from '../faults/harness.js';
 
 const REAL = {
@@ -43,10 +42,9 @@ const rows: Row[] = [
 if (requirePostgres(t)) {
   for (const row of rows) {
     t.test(row.name, async (t) => {
-      const url = await freshPostgresDatabase(t);
+      const url = await migratedPostgresDatabase(t);
       const db: Database = await openDatabase({ url });
       t.teardown(() => db.close());
-      await migrate(db);
       if (row.holds === 'real') await loadInputs(db, REAL);
       if (row.holds === 'demo') {
         const first = await runClassctlInProcess({}, '--log-level', 'silent', '--database', url, '--config', CONFIG_DIR, 'demo', '--file', DEMO_FILE, '--now', NOW_ISO);

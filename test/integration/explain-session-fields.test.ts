@@ -6,9 +6,8 @@ import { runClassctlInProcess } from '../helpers/cli.js';
 import { eachBackend } from '../helpers/backends.js';
 import { BASE_SETTINGS, configOf, doc } from '../helpers/fixtures.js';
 import { loadInputs } from '../../controller/store/load.js';
-import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { openDatabase } from '../../controller/store/database.js';
-import { migrate } from '../../controller/store/migrate.js';
 import { testApp } from '../server/helpers.js';
 
 const INPUTS = {
@@ -29,10 +28,9 @@ eachBackend(t, 'the API explain route shows the session fields with their source
 
 t.test('classctl explain SERIES_ID prints the session fields (PostgreSQL)', async (t) => {
   if (!requirePostgres(t)) return;
-  const url = await freshPostgresDatabase(t);
+  const url = await migratedPostgresDatabase(t);
   const db = await openDatabase({ url });
   t.teardown(() => db.close());
-  await migrate(db);
   await loadInputs(db, INPUTS);
   const dir = t.testdir({
     'base.json': JSON.stringify(doc('base', {}, BASE_SETTINGS)),

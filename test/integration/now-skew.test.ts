@@ -7,12 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../controller/store/database.js';
-import { migrate } from '../../controller/store/migrate.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { setSetting } from '../../controller/store/settings.js';
 import { databaseClock } from '../../controller/runtime/guards.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
-import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { CONFIG_DIR } from '../faults/harness.js';
 
 const MINUTE = 60_000;
@@ -50,10 +49,9 @@ if (requirePostgres(t)) {
   const dir = mkdtempSync(join(tmpdir(), 'classctl-skew-'));
   for (const row of rows) {
     t.test(row.name, async (t) => {
-      const url = await freshPostgresDatabase(t);
+      const url = await migratedPostgresDatabase(t);
       const db = await openDatabase({ url });
       t.teardown(() => db.close());
-      await migrate(db);
       const dbNow = await databaseClock(db);
       const now = new Date(dbNow + row.offsetMs).toISOString();
       // One UTC series starting three days after the run's --now: no session has started by the time it is applied.

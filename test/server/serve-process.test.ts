@@ -11,8 +11,7 @@ import postgres from 'postgres';
 import t, { type Test } from 'tap';
 import { openDatabase, type Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
-import { migrate } from '../../controller/store/migrate.js';
-import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
 
 const BIN = fileURLToPath(new URL('../../bin/classctl.js', import.meta.url));
 /** Start-up compiles TypeScript through tsx: seconds on a busy CI machine. */
@@ -50,10 +49,9 @@ interface Served {
 }
 
 async function preparedDatabase(t: Test): Promise<{ url: string; db: Database; configDir: string }> {
-  const url = await freshPostgresDatabase(t);
+  const url = await migratedPostgresDatabase(t);
   const db = await openDatabase({ url });
   t.teardown(() => db.close());
-  await migrate(db);
   const loaded = await loadInputs(db, INPUTS);
   if (loaded.problems.length) throw new Error(JSON.stringify(loaded.problems));
   const configDir = mkdtempSync(join(tmpdir(), 'classctl-serve-'));

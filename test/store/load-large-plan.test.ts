@@ -11,9 +11,8 @@ import { LoadJsonTable, loadJsonHead, loadJsonTail } from '../../controller/core
 import { countsOf, type LoadPlan } from '../../controller/core/load/load-plan.js';
 import { openDatabase } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
-import { migrate } from '../../controller/store/migrate.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
-import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
 
 const branch = { id: 'ny', name: 'New York', timezone: 'America/New_York' };
 const seriesRow = (i: number, title = `Class ${i}`) => ({
@@ -62,10 +61,9 @@ t.test('classctl load of many rows against PostgreSQL', async (t) => {
   writeFileSync(file, JSON.stringify({ branches: [branch], series: wanted }));
   const added = total - 20;
   const fresh = async () => {
-    const url = await freshPostgresDatabase(t);
+    const url = await migratedPostgresDatabase(t);
     const db = await openDatabase({ url });
     t.teardown(() => db.close());
-    await migrate(db);
     t.same((await loadInputs(db, { branches: [branch], series: existing })).problems, []);
     return { url, db };
   };
