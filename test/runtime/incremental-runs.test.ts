@@ -130,14 +130,17 @@ eachBackend(t, 'an incremental plan equals the full plan when nothing changed be
   await db.query(`UPDATE class_sessions SET booked_count = 1 WHERE series_id = 'ldn-pilates' AND occurrence_key = '2026-12-08'`);
   await db.query(`DELETE FROM class_series WHERE id = 'ldn-pilates'`);
   await apply(db, config, NOW, { fullResync: true });
+  // A period in which neither branch comes due during the steps: every run below is incremental.
+  const period = 60 * DAY;
+  for (const id of ['ldn', 'ny']) t.ok(nextResyncAt(id, NOW, period) > NOW + 9 * DAY, `${id} is not due within the steps`);
   let previous = NOW;
   for (const step of later) {
     const now = NOW + step.offset;
     const snapshot = await snapshotInputs(db);
     const full = planToJson(await planRun({ db, config, now, mode: 'plan', snapshot, observedRead: 'digest' }));
-    const incremental = await reconcile({ db, config, logger: silentLogger(), now, mode: 'plan', clock: () => now, resyncPeriodMs: 30 * DAY });
+    const incremental = await reconcile({ db, config, logger: silentLogger(), now, mode: 'plan', clock: () => now, resyncPeriodMs: period });
     t.same(planToJson(incremental.plan), full, step.name);
-    await reconcile({ db, config, logger: silentLogger(), now, mode: 'apply', clock: () => now, resyncPeriodMs: 30 * DAY });
+    await reconcile({ db, config, logger: silentLogger(), now, mode: 'apply', clock: () => now, resyncPeriodMs: period });
     t.ok(now >= previous);
     previous = now;
   }
@@ -158,6 +161,23 @@ t.test('nextResyncAt: within one period, spread over it', async (t) => {
     t.ok(dues.every((d) => d > 0 && d <= PERIOD), `${r.name}: every branch is due after its proof and at most one period later`);
     const firstHalf = dues.filter((d) => d <= PERIOD / 2).length;
     t.ok(firstHalf > 60 && firstHalf < 140, `${r.name}: about half come due in the first half of the period (${firstHalf} of 200)`);
+  }
+});
+
+// A chain numbers its branches: ids that differ in a digit or two must still
+// come due evenly, or one run of the period proves a quarter of the chain and
+// another none of it.
+t.test('nextResyncAt: numbered branch ids come due evenly over the period', async (t) => {
+  const rows = [
+    { name: 'zero-padded ids (branch-0000 … branch-0999)', ids: Array.from({ length: 1000 }, (_, i) => `branch-${String(i).padStart(4, '0')}`) },
+    { name: 'unpadded ids (store-1 … store-1000)', ids: Array.from({ length: 1000 }, (_, i) => `store-${i + 1}`) },
+    { name: 'short ids (b0 … b999)', ids: Array.from({ length: 1000 }, (_, i) => `b${i}`) },
+  ];
+  for (const r of rows) {
+    // Seven daily runs after a proof of every branch at NOW: each proves about a seventh (143 of 1,000).
+    const perDay = new Array<number>(7).fill(0);
+    for (const id of r.ids) perDay[Math.ceil((nextResyncAt(id, NOW, PERIOD) - NOW) / (PERIOD / 7)) - 1]!++;
+    t.ok(perDay.every((n) => n >= 105 && n <= 185), `${r.name}: every day of the period proves 105–185 of 1,000 branches (${perDay.join(', ')})`);
   }
 });
 
@@ -200,15 +220,18 @@ eachBackend(t, 'a window-slice plan of a settled branch equals the full plan, do
   );
   t.same(recorded.map((r) => [r.branch_id, r.unsettled, Number(r.n)]), [['ldn', [], 0], ['ny', [], recorded[1]!.n]], 'every series is settled');
   t.ok(Number(recorded[1]!.n) > 0, 'the branch has double bookings on record');
+  // A period in which London does not come due during the steps: its runs below are incremental.
+  const period = 1000 * DAY;
+  t.ok(nextResyncAt('ldn', NOW, period) > NOW + 60 * DAY, 'ldn is not due within the steps');
   let warned = 0;
   for (const step of settledSteps) {
     const now = NOW + step.offset;
     const snapshot = await snapshotInputs(db);
     const full = planToJson(await planRun({ db, config, now, mode: 'plan', snapshot, observedRead: 'digest' }));
-    const incremental = await reconcile({ db, config, logger: silentLogger(), now, mode: 'plan', clock: () => now, resyncPeriodMs: 400 * DAY });
+    const incremental = await reconcile({ db, config, logger: silentLogger(), now, mode: 'plan', clock: () => now, resyncPeriodMs: period });
     t.same(planToJson(incremental.plan), full, step.name);
     warned += incremental.plan.branches.reduce((n, b) => n + b.warnings.length, 0);
-    await reconcile({ db, config, logger: silentLogger(), now, mode: 'apply', clock: () => now, resyncPeriodMs: 400 * DAY });
+    await reconcile({ db, config, logger: silentLogger(), now, mode: 'apply', clock: () => now, resyncPeriodMs: period });
   }
   t.ok(warned > 0, 'the compared plans had warnings');
   // (New York's archive changes its inputs, so its next run proves it in full.)
