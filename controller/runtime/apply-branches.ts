@@ -13,9 +13,11 @@ import type { RunFaults } from './run-faults.js';
 /**
  * Branch transactions in flight at once. Two keep the database busy while this
  * process does its part (round trips, encoding, the next plan) and let its two
- * cores each insert a branch; more only queue on the same cores.
+ * cores each insert a branch; a third has its statements ready while one of
+ * them waits for its commit to reach the disk (a day roll commits a thousand
+ * small branches: measured ~0.1 s of 3 s less than with two, on two cores).
  */
-const WRITERS = 2;
+const WRITERS = 3;
 
 /** Branches written or planned that may wait to be handed on behind one still being written. */
 const HANDOFF_QUEUE = 8;

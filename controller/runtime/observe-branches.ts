@@ -15,8 +15,18 @@ import { withinTarget } from './target-scope.js';
 
 /** Branches observed by one statement. */
 const OBSERVE_BATCH = 5;
-/** Batches read ahead of the one whose branches are being computed. */
-const READ_AHEAD = 2;
+/**
+ * Batches read ahead of the one whose branches are being computed, when a
+ * read holds digests or a few sessions ('digest', incremental). In an
+ * incremental run most branches read nothing, so a few batches ahead often
+ * held no read at all and the run waited on the next full proof's digests;
+ * twelve keep the database reading while this process plans (a 100,000-series
+ * day roll's observing measured ~1.1 s with two, ~0.9 s with twelve). Sixty
+ * branches' digests are a few megabytes.
+ */
+const READ_AHEAD = 12;
+/** 'full' reads every session of a branch: fewer batches are held at once. */
+const READ_AHEAD_FULL = 2;
 
 export interface ObserveContext extends PlanRunInput {
   allSeriesIds: ReadonlySet<string>;
@@ -60,7 +70,7 @@ export function observeInBatches(ctx: ObserveContext, branches: Branch[]): { nex
   return {
     async next(branch) {
       const i = batchOf.get(branch.id)!;
-      readAhead(i + 1 + READ_AHEAD);
+      readAhead(i + 1 + (ctx.observedRead === 'full' ? READ_AHEAD_FULL : READ_AHEAD));
       return (await reads[i]!).get(branch.id)!;
     },
   };

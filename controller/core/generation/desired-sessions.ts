@@ -125,6 +125,9 @@ export function desiredSessions(input: GenerationInput): GenerationResult {
     });
   }
 
+  // Nothing in the window (an incremental run's slice on a day without a class): nothing more to look up.
+  if (expansion.dates.length === 0) return result;
+
   const exdates = new Set(series.exdates);
   const closures = closureIndex(settings.closures);
   const durationMs = (series.durationMinutes ?? settings.sessionDefaults.durationMinutes) * 60_000;

@@ -130,11 +130,23 @@ export function clearExpansionMemo(): void {
  */
 export type ExpansionEngine = 'auto' | 'rrule' | 'direct';
 
+/**
+ * Windows of at most this many days (an incremental run's slice: the day
+ * that entered the window) are expanded directly when the rule allows it,
+ * without the memo: building the memo key costs more than walking a few days.
+ */
+const SHORT_WINDOW_DAYS = 7;
+
 export function expandOccurrenceDates(input: ExpansionInput, engine: ExpansionEngine = 'auto'): Expansion {
   const { startMinutes } = input;
   const startDay = epochDayOf(input.startDate);
   const fromDay = epochDayOf(input.window.from);
   const toDay = epochDayOf(input.window.to);
+  if (engine === 'auto' && toDay - fromDay < SHORT_WINDOW_DAYS && isDirectRule(input.rule)) {
+    const until = input.rule.until;
+    const untilFloatingMs = until === null ? null : until.form === 'utc' ? wallClockAt(until.ms, input.timezone) : until.ms;
+    return { ...expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs }), countCap: null };
+  }
   const { rule, options, optionsKey } = walkedRule(input.rule, startDay, input.timezone);
   const anchorDay = rule.count === null ? rebasedAnchorDay(rule, startDay, fromDay) : startDay;
   // The time of day moves every occurrence alike, so it only matters against UNTIL.

@@ -210,6 +210,41 @@ t.test('property: the direct expansion gives the dates rrule.js gives, UNTIL and
     { numRuns: 3000 },
   );
   t.ok(compared > 1500, `most of 3000 draws have dates to compare (${compared})`);
+
+  // An incremental run expands a slice of a day or a few: the default engine
+  // takes those straight to the direct expansion, without the memo. UNTIL is
+  // drawn around the slice, where its form (date, local, UTC) decides.
+  let sliced = 0;
+  const sliceRule = fc.record({
+    freq: fc.constantFrom('DAILY', 'WEEKLY'),
+    interval: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 3 })),
+    byDay: sometimes(fc.uniqueArray(weekday, { minLength: 1, maxLength: 7 })),
+    untilDay: sometimes(fc.integer({ min: -1, max: 9 })),
+    untilMinutes: fc.integer({ min: 0, max: 1439 }),
+    untilForm: fc.constantFrom('date', 'local', 'utc'),
+  });
+  fc.assert(
+    fc.property(sliceRule, fc.integer({ min: epochDayOf('2019-01-01'), max: epochDayOf('2026-06-30') }), fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 1439 }), zone, (r, startDay, after, length, minutes, timezone) => {
+      const from = startDay + after;
+      const parts = [`FREQ=${r.freq}`, `INTERVAL=${r.interval}`];
+      if (r.byDay) parts.push(`BYDAY=${r.byDay.join(',')}`);
+      if (r.untilDay !== undefined) {
+        const date = localDateOfEpochDay(from + r.untilDay).replaceAll('-', '');
+        const time = `T${String(Math.floor(r.untilMinutes / 60)).padStart(2, '0')}${String(r.untilMinutes % 60).padStart(2, '0')}00`;
+        parts.push(`UNTIL=${r.untilForm === 'date' ? date : r.untilForm === 'local' ? `${date}${time}` : `${date}${time}Z`}`);
+      }
+      const text = parts.join(';');
+      const input = { rule: parsed(text), startDate: localDateOfEpochDay(startDay), startMinutes: minutes, window: { from: localDateOfEpochDay(from), to: localDateOfEpochDay(from + length) }, timezone };
+      const auto = expandOccurrenceDates(input);
+      const walked = expandOccurrenceDates(input, 'rrule');
+      if (walked.dates.length > 0) sliced += 1;
+      if (JSON.stringify(auto.dates) !== JSON.stringify(walked.dates) || JSON.stringify(auto.days) !== JSON.stringify(walked.days)) {
+        throw new Error(`${text} start ${input.startDate} ${timezone} slice ${input.window.from}..${input.window.to}: ${JSON.stringify(auto.dates)} != ${JSON.stringify(walked.dates)}`);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(sliced > 500, `many one-to-nine-day slices have dates to compare (${sliced})`);
 });
 
 t.test('rules the direct expansion leaves to rrule.js', async (t) => {
