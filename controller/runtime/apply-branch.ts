@@ -132,6 +132,28 @@ async function writeBranch(
   });
 }
 
+/** A branch's whole write as one transaction script, with what it writes when it commits. */
+export interface BranchScript {
+  statements: string[];
+  result: BranchApplyResult;
+}
+
+/**
+ * The branch's write as one transaction script (createsScript), for a caller
+ * that sends several branches' scripts at once (Database.transactionScripts);
+ * null when the branch needs applyBranchChanges (anything but new sessions, a
+ * retry, a pause before its commit).
+ */
+export function branchWriteScript(db: Database, branchId: string, changes: Change[], opts: ApplyBranchOptions): BranchScript | null {
+  if (opts.beforeCommit || opts.retrying) return null;
+  const sessionChanges: SessionChange[] = [];
+  for (const c of changes) {
+    if (c.action === 'delete-series') return null;
+    sessionChanges.push(c);
+  }
+  return createsScript(db, branchId, sessionChanges, [], opts);
+}
+
 const emptyResult = (branchId: string): BranchApplyResult => ({
   branchId, status: 'applied', created: 0, updated: 0, deleted: 0, cancelled: 0, seriesArchived: 0, skipped: [], notWritten: {},
 });
@@ -153,7 +175,7 @@ function createsScript(
   sessionChanges: SessionChange[],
   archives: SeriesArchiveChange[],
   opts: ApplyBranchOptions,
-): { statements: string[]; result: BranchApplyResult } | null {
+): BranchScript | null {
   if (archives.length > 0 || !onlyDistinctCreates(sessionChanges)) return null;
   const insert = createAllStatement(sessionChanges, opts.runId);
   if (insert === null) return null;

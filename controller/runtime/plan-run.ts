@@ -120,9 +120,17 @@ export async function observeRun(
     branches: [],
     problems: [...config.problems],
     warnings: [],
-    seriesVersions: targetSeriesVersions(input.target, snapshot),
+    seriesVersions: {},
     ...(input.target ? { target: input.target.target } : {}),
   };
+  // A string per series, read only by what keeps the plan (a plan file, an
+  // approval): computed when first asked for, not by every run.
+  let seriesVersions: Record<string, string> | undefined;
+  Object.defineProperty(plan, 'seriesVersions', {
+    enumerable: true,
+    get: () => (seriesVersions ??= targetSeriesVersions(input.target, snapshot)),
+    set: (value: Record<string, string>) => (seriesVersions = value),
+  });
   plan.problems.push(
     ...config.unknownTargets(
       snapshot.branches.map((b) => b.id),

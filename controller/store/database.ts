@@ -40,6 +40,14 @@ export interface Database extends Sql {
    * statements' rows are not returned.
    */
   transactionScript(statements: string[]): Promise<void>;
+  /**
+   * Runs several such scripts sent at once, each its own transaction, in
+   * order: on PostgreSQL one multi-statement query. The first that fails is
+   * rolled back, the ones after it are not run, and the ones before it stay
+   * committed: the promise rejects with that error, and which ones committed
+   * is for the caller to read back (its own records).
+   */
+  transactionScripts(scripts: string[][]): Promise<void>;
   close(): Promise<void>;
   /**
    * LISTEN on `channel`: `onNotify` gets each NOTIFY payload. postgres.js keeps

@@ -60,17 +60,23 @@ export async function openPglite(dataDir: string, opts: OpenPgliteOptions = {}):
   }
   const base = wrap(pg);
   let closed = false;
+  const transactionScripts = async (scripts: string[][]): Promise<void> => {
+    // In process: no round trips to save; one statement at a time, each script its own transaction.
+    for (const statements of scripts) {
+      await pg.transaction(async (tx) => {
+        for (const statement of statements) await tx.query(statement);
+      });
+    }
+  };
   return {
     kind: 'pglite',
     query: base.query,
     transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },
+    transactionScripts,
     async transactionScript(statements: string[]): Promise<void> {
-      // In process: no round trips to save; one statement at a time.
-      await pg.transaction(async (tx) => {
-        for (const statement of statements) await tx.query(statement);
-      });
+      await transactionScripts([statements]);
     },
     async close() {
       if (closed) return;

@@ -93,6 +93,21 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
   }) as unknown as Client;
   const lockScope = opts.scratch ? scratchLockScope() : undefined;
   const base = wrap(client, lockScope);
+  const transactionScripts = async (scripts: string[][]): Promise<void> => {
+    // The simple query protocol runs the statements of one message in
+    // order and stops at the first error, which leaves that transaction
+    // aborted (the ones before it committed at their COMMIT): it is rolled
+    // back on the same connection before the connection goes back to the pool.
+    const connection = await client.reserve();
+    try {
+      await connection.unsafe(scripts.map((statements) => ['BEGIN', ...statements, 'COMMIT'].join(';\n')).join(';\n'));
+    } catch (err) {
+      await connection.unsafe('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      connection.release();
+    }
+  };
   return {
     kind: 'postgres',
     lockScope,
@@ -101,20 +116,9 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
       const result = await client.begin((tx) => fn(wrap(tx, lockScope)));
       return result as T;
     },
+    transactionScripts,
     async transactionScript(statements: string[]): Promise<void> {
-      // The simple query protocol runs the statements of one message in
-      // order and stops at the first error, which leaves the transaction
-      // aborted: it is rolled back on the same connection before the
-      // connection goes back to the pool.
-      const connection = await client.reserve();
-      try {
-        await connection.unsafe(['BEGIN', ...statements, 'COMMIT'].join(';\n'));
-      } catch (err) {
-        await connection.unsafe('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        connection.release();
-      }
+      await transactionScripts([statements]);
     },
     async close() {
       await client.end({ timeout: CLOSE_TIMEOUT_SECONDS });
