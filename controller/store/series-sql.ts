@@ -3,7 +3,11 @@
 // TimeZone and of the driver's type parsers.
 import type { ClassSeries } from '../core/types.js';
 
-/** The select list of class_series (alias `s`) as the columns of SeriesRow. */
+/**
+ * The select list of class_series (alias `s`) as the columns of SeriesRow.
+ * Most series have no exdates: they skip the subquery (a run reads every
+ * series, and the subquery per row was a third of reading 100,000).
+ */
 export const SERIES_COLUMNS = `
   s.id,
   s.branch_id,
@@ -16,7 +20,8 @@ export const SERIES_COLUMNS = `
   s.capacity,
   s.instructor_id,
   s.room_id,
-  ARRAY(SELECT to_char(x.d, 'YYYY-MM-DD') FROM (SELECT DISTINCT d FROM unnest(s.exdates) AS d WHERE d IS NOT NULL) AS x ORDER BY x.d) AS exdates,
+  CASE WHEN cardinality(s.exdates) = 0 THEN '{}'::text[]
+       ELSE ARRAY(SELECT to_char(x.d, 'YYYY-MM-DD') FROM (SELECT DISTINCT d FROM unnest(s.exdates) AS d WHERE d IS NOT NULL) AS x ORDER BY x.d) END AS exdates,
   s.version::text AS version`;
 
 /**

@@ -5,6 +5,8 @@ import type { LocalDate, ObservedSession } from '../core/types.js';
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { OBSERVED_COLUMNS } from './observed-columns.js';
+import { encodeParams } from './pg-array.js';
+import { withLiterals } from './sql-literal.js';
 
 export { writeSessionChanges, describeSkipReason, CreatesCollided, type SessionWriteResult, type SkippedSessionChange, type SkipReason } from './session-writes.js';
 
@@ -26,11 +28,14 @@ export async function readObservedSessions(
   const onlySeries = seriesIds === undefined ? '' : 'AND series_id = ANY($4::text[])';
   const params: unknown[] = [branchId, isoFromMs(nowMs), today];
   if (seriesIds !== undefined) params.push(seriesIds);
+  // Literals, not parameters: one round trip (sql-literal.ts).
   return sql.query<ObservedSession>(
-    `SELECT ${OBSERVED_COLUMNS}
-       FROM class_sessions
-      WHERE branch_id = $1 AND (starts_at > $2::timestamptz OR occurrence_key >= $3) ${onlySeries}
-      ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`,
-    params,
+    withLiterals(
+      `SELECT ${OBSERVED_COLUMNS}
+         FROM class_sessions
+        WHERE branch_id = $1 AND (starts_at > $2::timestamptz OR occurrence_key >= $3) ${onlySeries}
+        ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`,
+      encodeParams(params),
+    ),
   );
 }
