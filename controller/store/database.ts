@@ -45,7 +45,10 @@ export interface Database extends Sql {
    * order: on PostgreSQL one multi-statement query. The first that fails is
    * rolled back, the ones after it are not run, and the ones before it stay
    * committed: the promise rejects with that error, and which ones committed
-   * is for the caller to read back (its own records).
+   * is for the caller to read back (its own records). Once it resolves, every
+   * one of them is as durable as a single committed transaction (on
+   * PostgreSQL only the last commit waits for the disk, and it waits for the
+   * ones before it too).
    */
   transactionScripts(scripts: string[][]): Promise<void>;
   close(): Promise<void>;

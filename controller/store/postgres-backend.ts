@@ -13,6 +13,8 @@ import type { ScriptSql } from './script-sql.js';
  * transaction and overlaps at most the computing of the next one.
  */
 const MAX_CONNECTIONS = 4;
+/** For one transaction: its commit does not wait for its WAL to reach the disk. */
+const NO_WAIT_FOR_DISK = 'SET LOCAL synchronous_commit = off';
 /** Idle connections are closed so a long-running `serve` does not hold them. */
 const IDLE_TIMEOUT_SECONDS = 30;
 /** How long close() waits for running queries before it cuts connections. */
@@ -98,9 +100,18 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
     // order and stops at the first error, which leaves that transaction
     // aborted (the ones before it committed at their COMMIT): it is rolled
     // back on the same connection before the connection goes back to the pool.
+    //
+    // Every transaction but the last commits without waiting for the disk
+    // (synchronous_commit off for it alone); the last one's commit waits, as
+    // the server is configured, for everything written before it, so all of
+    // them are durable when the message is answered. One wait for the disk
+    // per message instead of one per transaction: most of what a day roll's
+    // writes waited for (measured ~0.15 s of a 100,000-series day roll).
     const connection = await client.reserve();
+    const last = scripts.length - 1;
+    const transactions = scripts.map((statements, i) => ['BEGIN', ...(i < last ? [NO_WAIT_FOR_DISK] : []), ...statements, 'COMMIT'].join(';\n'));
     try {
-      await connection.unsafe(scripts.map((statements) => ['BEGIN', ...statements, 'COMMIT'].join(';\n')).join(';\n'));
+      await connection.unsafe(transactions.join(';\n'));
     } catch (err) {
       await connection.unsafe('ROLLBACK').catch(() => {});
       throw err;
