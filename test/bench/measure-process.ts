@@ -3,7 +3,8 @@
 // (`/usr/bin/time -v`, "Maximum resident set size"), with stdout sent to a file
 // so a large plan is measured as written, not as held by the harness.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { staleSource } from '../../bin/dist-freshness.js';
 
@@ -68,7 +69,8 @@ let warned = false;
 function warnWhenNotCompiled(): void {
   if (warned) return;
   warned = true;
-  const stale = staleSource(fileURLToPath(new URL('../../', import.meta.url)));
+  // The checkout bin/classctl.js runs from (.test-build/bin links to it), not this file's tree.
+  const stale = staleSource(dirname(dirname(realpathSync(CLASSCTL))));
   if (stale === null) return;
   process.stderr.write(`bench: dist/ is older than ${stale}, so classctl runs the sources through tsx and its times include that; run \`npm run build\` first.\n`);
 }
