@@ -5,7 +5,7 @@ import type { BranchPlan } from '../core/plan-types.js';
 import type { Database } from '../store/database.js';
 import { describeSkipReason, type SkipReason } from '../store/sessions.js';
 import { applyBranchChanges, branchWriteScript, recordBranchProof, type BranchApplyResult, type BranchScript } from './apply-branch.js';
-import { readBranchWrite } from '../store/branch-writes.js';
+import { readBranchWrite, type BranchWriteCounts } from '../store/branch-writes.js';
 import type { Logger } from './logger.js';
 import { syncNeedsRecord, type BranchSyncDraft, type PendingBranch } from './plan-run.js';
 import { describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
@@ -127,7 +127,7 @@ export async function writeBranches(o: {
       );
       const results: Array<BranchApplyResult | undefined> = [];
       for (const m of members) {
-        let committed: unknown;
+        let committed: BranchWriteCounts | null;
         try {
           committed = await withRetry(() => readBranchWrite(db, runId, m.bp.branchId), retry);
         } catch (readErr) {

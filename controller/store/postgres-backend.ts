@@ -9,8 +9,8 @@ import { runnerApplicationName } from './runner-identity.js';
 import type { ScriptSql } from './script-sql.js';
 
 /**
- * A few connections are plenty: a run writes one branch at a time per
- * transaction and overlaps at most the computing of the next one.
+ * A few connections are plenty: a run has at most three branch writes in
+ * flight, and a few observation reads ahead of its planning.
  */
 const MAX_CONNECTIONS = 4;
 /** For one transaction: its commit does not wait for its WAL to reach the disk. */
