@@ -15,6 +15,8 @@ import type { ScriptSql } from './script-sql.js';
 const MAX_CONNECTIONS = 4;
 /** For one transaction: its commit does not wait for its WAL to reach the disk. */
 const NO_WAIT_FOR_DISK = 'SET LOCAL synchronous_commit = off';
+/** An error the server sent at severity ERROR: the session survives it (FATAL, PANIC and lost sockets end it). */
+const sessionSurvives = (err: unknown): boolean => (err as { severity?: unknown } | null)?.severity === 'ERROR';
 /** Idle connections are closed so a long-running `serve` does not hold them. */
 const IDLE_TIMEOUT_SECONDS = 30;
 /** How long close() waits for running queries before it cuts connections. */
@@ -113,7 +115,11 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
     try {
       await connection.unsafe(transactions.join(';\n'));
     } catch (err) {
-      await connection.unsafe('ROLLBACK').catch(() => {});
+      // After a statement's error the session is still there, in an aborted
+      // transaction. After a FATAL one (the backend terminated) or a lost
+      // socket it is gone: a ROLLBACK sent on it would wait forever for a
+      // connection that never becomes ready again.
+      if (sessionSurvives(err)) await connection.unsafe('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       connection.release();
