@@ -61,7 +61,7 @@ export async function applyBranchChanges(db: Database, branchId: string, changes
   const script = opts.beforeCommit ? null : createsScript(db, branchId, sessionChanges, archives, opts);
   if (script) {
     try {
-      await db.transactionScript(script.statements);
+      await db.transactionScripts([script.statements]);
       return script.result;
     } catch (err) {
       if (isBranchLockedFailure(err)) return { ...emptyResult(branchId), status: 'locked' };

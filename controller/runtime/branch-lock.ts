@@ -18,7 +18,7 @@ const tryLockExpression = (lockScope: string | undefined, branchId: string) =>
   `pg_try_advisory_xact_lock(hashtextextended(${sqlText(`${lockScope ?? ''}classctl:branch:${branchId}`)}, 0))`;
 
 /**
- * For a transaction script (Database.transactionScript), whose statements
+ * For a transaction script (Database.transactionScripts), whose statements
  * are all sent before any answer: takes the branch's lock, or fails (a
  * division by zero, 22012), which stops the script and rolls it back.
  * isBranchLockedFailure tells that failure from others.

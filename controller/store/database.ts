@@ -32,17 +32,11 @@ export interface Database extends Sql {
    */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /**
-   * Runs `statements` (SQL text without parameters) as one transaction sent
-   * at once: on PostgreSQL one multi-statement query between BEGIN and COMMIT
-   * on a reserved connection, so one round trip instead of one per statement
-   * (a small branch write is mostly round trips). Rejects with the first
-   * failing statement's error once the transaction is rolled back; the
-   * statements' rows are not returned.
-   */
-  transactionScript(statements: string[]): Promise<void>;
-  /**
-   * Runs several such scripts sent at once, each its own transaction, in
-   * order: on PostgreSQL one multi-statement query. The first that fails is
+   * Runs transaction scripts — each a list of statements (SQL text without
+   * parameters) run as one transaction — sent at once, in order: on
+   * PostgreSQL one multi-statement query on a reserved connection, so one
+   * round trip instead of one per statement (a small branch write is mostly
+   * round trips). The statements' rows are not returned. The first that fails is
    * rolled back, the ones after it are not run, and the ones before it stay
    * committed: the promise rejects with that error, and which ones committed
    * is for the caller to read back (its own records). Once it resolves, every

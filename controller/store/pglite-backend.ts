@@ -75,9 +75,6 @@ export async function openPglite(dataDir: string, opts: OpenPgliteOptions = {}):
       return pg.transaction((tx) => fn(wrap(tx)));
     },
     transactionScripts,
-    async transactionScript(statements: string[]): Promise<void> {
-      await transactionScripts([statements]);
-    },
     async close() {
       if (closed) return;
       closed = true;

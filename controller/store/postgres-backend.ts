@@ -134,9 +134,6 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
       return result as T;
     },
     transactionScripts,
-    async transactionScript(statements: string[]): Promise<void> {
-      await transactionScripts([statements]);
-    },
     async close() {
       await client.end({ timeout: CLOSE_TIMEOUT_SECONDS });
     },

@@ -11,7 +11,6 @@ import type { DesiredSession, LocalDate, ObservedSession } from '../core/types.j
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { OBSERVED_COLUMNS } from './observed-columns.js';
-import { encodeParams } from './pg-array.js';
 import { withLiterals } from './sql-literal.js';
 
 /** One series' sessions of a branch that start after `now`, summarized. */
@@ -114,7 +113,7 @@ export async function readBranchObservations(
   // Literals, not parameters: one round trip (sql-literal.ts). A run reads
   // these ahead while it plans; with parameters, each read waited for this
   // process to answer the server's description of it between two plans.
-  const rows = await sql.query<ObservationRow>(withLiterals(OBSERVATION_SQL, encodeParams([branches.map((b) => b.id), isoFromMs(nowMs), branches.map((b) => b.today)])));
+  const rows = await sql.query<ObservationRow>(withLiterals(OBSERVATION_SQL, [branches.map((b) => b.id), isoFromMs(nowMs), branches.map((b) => b.today)]));
   for (const r of rows) {
     const observation = result.get(r.branchId)!;
     if (r.kind === 'd') {

@@ -5,7 +5,6 @@ import type { LocalDate, ObservedSession } from '../core/types.js';
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { OBSERVED_COLUMNS } from './observed-columns.js';
-import { encodeParams } from './pg-array.js';
 import { withLiterals } from './sql-literal.js';
 
 export { writeSessionChanges, describeSkipReason, CreatesCollided, type SessionWriteResult, type SkippedSessionChange, type SkipReason } from './session-writes.js';
@@ -35,7 +34,7 @@ export async function readObservedSessions(
          FROM class_sessions
         WHERE branch_id = $1 AND (starts_at > $2::timestamptz OR occurrence_key >= $3) ${onlySeries}
         ORDER BY series_id COLLATE "C", occurrence_key COLLATE "C"`,
-      encodeParams(params),
+      params,
     ),
   );
 }

@@ -8,6 +8,8 @@
 // statements (its lock, its records) are most of a small branch write, so
 // they carry their values as literals; bulk rows stay parameters.
 
+import { toPgArrayLiteral, type PgArrayElement } from './pg-array.js';
+
 /**
  * `text` as an SQL string literal, read the same whatever
  * standard_conforming_strings says (the E'' form: backslashes and quotes
@@ -21,8 +23,9 @@ export function sqlText(text: string | null): string {
 
 /**
  * `sql` with each `$n` replaced by params[n-1] as a literal: texts (array
- * literals included) as sqlText(), finite numbers as they are, null as NULL.
- * Only for statements whose text has no `$` other than their parameters.
+ * literals included) as sqlText(), JS arrays as their array literal (as
+ * encodeParams sends them), finite numbers as they are, null as NULL. Only
+ * for statements whose text has no `$` other than their parameters.
  */
 export function withLiterals(sql: string, params: readonly unknown[]): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
@@ -31,6 +34,7 @@ export function withLiterals(sql: string, params: readonly unknown[]): string {
     const value = params[i];
     if (value === null || value === undefined) return 'NULL';
     if (typeof value === 'string') return sqlText(value);
+    if (Array.isArray(value)) return sqlText(toPgArrayLiteral(value as PgArrayElement[]));
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
     throw new TypeError(`withLiterals: $${n} is a ${typeof value}, which is not written as a literal`);
   });

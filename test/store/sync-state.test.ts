@@ -35,6 +35,9 @@ eachBackend(t, 'withLiterals: a statement reads its values back as the parameter
   t.same(literal, bound, '$10 is the tenth value, not $1 followed by 0');
   // (The drivers read a NULL element of text[] differently; the first two are the point.)
   t.same((literal as { texts: unknown[] }).texts.slice(0, 2), ["o'neil", 'a\\b'], 'array elements unescaped once, as the array literal says');
+  const array = ["o'neil", 'a\\b', 'x,y', '{z}'];
+  const [fromArray] = await db.query<{ texts: string[] }>(withLiterals('SELECT $1::text[] AS texts', [array]));
+  t.same(fromArray!.texts, array, 'a JS array is written as its array literal: quotes, backslashes, commas and braces come back as they were');
   t.throws(() => withLiterals('SELECT $2', ['a']), RangeError, 'a missing value is refused');
   t.throws(() => withLiterals('SELECT $1', [{ a: 1 }]), TypeError, 'an object is not written as a literal');
 });

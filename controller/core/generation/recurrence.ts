@@ -143,9 +143,7 @@ export function expandOccurrenceDates(input: ExpansionInput, engine: ExpansionEn
   const fromDay = epochDayOf(input.window.from);
   const toDay = epochDayOf(input.window.to);
   if (engine === 'auto' && toDay - fromDay < SHORT_WINDOW_DAYS && isDirectRule(input.rule)) {
-    const until = input.rule.until;
-    const untilFloatingMs = until === null ? null : until.form === 'utc' ? wallClockAt(until.ms, input.timezone) : until.ms;
-    return { ...expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs }), countCap: null };
+    return { ...expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs: untilFloatingMs(input.rule, input.timezone) }), countCap: null };
   }
   const { rule, options, optionsKey } = walkedRule(input.rule, startDay, input.timezone);
   const anchorDay = rule.count === null ? rebasedAnchorDay(rule, startDay, fromDay) : startDay;
@@ -233,6 +231,12 @@ export function monthlyEquivalent(rule: RecurrenceRule, startDay: number): Recur
   return { ...rule, freq: 'MONTHLY', byDay };
 }
 
+/** UNTIL as floating ms (the branch's wall clock read as UTC): a UTC UNTIL is moved to the zone's wall clock. */
+function untilFloatingMs(rule: RecurrenceRule, timezone: string): number | null {
+  if (rule.until === null) return null;
+  return rule.until.form === 'utc' ? wallClockAt(rule.until.ms, timezone) : rule.until.ms;
+}
+
 /** rrule.js options for the rule, with the parts rrule.js would derive from the original DTSTART written out. */
 function ruleOptions(rule: RecurrenceRule, startDay: number, timezone: string): Partial<Options> {
   const options: Partial<Options> = {
@@ -245,7 +249,7 @@ function ruleOptions(rule: RecurrenceRule, startDay: number, timezone: string): 
     byweekno: rule.byWeekNo,
     bymonth: rule.byMonth,
     bysetpos: rule.bySetPos,
-    until: rule.until === null ? null : new Date(rule.until.form === 'utc' ? wallClockAt(rule.until.ms, timezone) : rule.until.ms),
+    until: rule.until === null ? null : new Date(untilFloatingMs(rule, timezone)!),
   };
   // The same defaults as rrule.js's parseOptions, taken from the original DTSTART.
   if (!rule.byWeekNo && !rule.byYearDay && !rule.byMonthDay && !rule.byDay) {
