@@ -141,12 +141,8 @@ export async function observeRun(
     get: () => (seriesVersions ??= targetSeriesVersions(input.target, snapshot)),
     set: (value: Record<string, string>) => (seriesVersions = value),
   });
-  plan.problems.push(
-    ...config.unknownTargets(
-      snapshot.branches.map((b) => b.id),
-      snapshot.series.map((s) => s.id),
-    ),
-  );
+  const allSeriesIds = new Set(snapshot.series.map((s) => s.id));
+  plan.problems.push(...config.unknownTargets(new Set(snapshot.branches.map((b) => b.id)), allSeriesIds));
   if (config.blocksAll) return { plan, branches: [] };
 
   const seriesByBranch = new Map<string, ClassSeries[]>();
@@ -160,7 +156,7 @@ export async function observeRun(
     .filter((b) => (!input.branchIds || input.branchIds.has(b.id)) && (!input.target || input.target.branches.has(b.id)));
   const syncStates =
     input.observedRead === 'incremental' ? await withRetry(() => readBranchSyncStates(input.db, branches.map((b) => b.id)), input.retry ?? DEFAULT_RETRY, input.onRetry) : new Map();
-  const context: ObserveContext = { ...input, allSeriesIds: new Set(snapshot.series.map((s) => s.id)), seriesByBranch, syncStates };
+  const context: ObserveContext = { ...input, allSeriesIds, seriesByBranch, syncStates };
 
   const pending: PendingBranch[] = [];
   const observations = observeInBatches(context, branches);

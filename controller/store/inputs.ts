@@ -2,7 +2,7 @@
 // ids of archived series. Read inside the run's snapshot transaction.
 import type { Branch, ClassSeries } from '../core/types.js';
 import type { Sql } from './database.js';
-import { SERIES_COLUMNS, seriesFromRow, type SeriesRow } from './series-sql.js';
+import { SERIES_COLUMNS, SharedValues, seriesFromRow, type SeriesRow } from './series-sql.js';
 
 /** All branches, by id. A branch without a name (the host's column allows NULL) is named by its id. */
 export async function readBranches(sql: Sql): Promise<Branch[]> {
@@ -18,11 +18,12 @@ export async function readBranches(sql: Sql): Promise<Branch[]> {
  */
 export async function readSeries(sql: Sql, opts: { branchId?: string } = {}): Promise<ClassSeries[]> {
   const where = opts.branchId === undefined ? '' : 'WHERE s.branch_id = $1';
-  const rows = await sql.query<SeriesRow>(
+  const shared = new SharedValues();
+  return sql.mapRows<SeriesRow, ClassSeries>(
     `SELECT ${SERIES_COLUMNS} FROM class_series AS s ${where} ORDER BY s.id COLLATE "C"`,
     opts.branchId === undefined ? [] : [opts.branchId],
+    (r) => seriesFromRow(r, shared),
   );
-  return rows.map(seriesFromRow);
 }
 
 /** Ids of series the controller archived: their sessions are not orphans. */

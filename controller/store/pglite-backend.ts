@@ -26,6 +26,11 @@ function wrap(q: Queryable): ScriptSql {
       const result = await q.query<R>(text, encodeParams(params));
       return result.rows;
     },
+    async mapRows<R, T>(text: string, params: unknown[] | undefined, map: (row: R) => T): Promise<T[]> {
+      // PGlite returns the whole result at once.
+      const result = await q.query<R>(text, encodeParams(params));
+      return result.rows.map(map);
+    },
     async execScript(script: string): Promise<void> {
       await q.exec(script);
     },
@@ -71,6 +76,7 @@ export async function openPglite(dataDir: string, opts: OpenPgliteOptions = {}):
   return {
     kind: 'pglite',
     query: base.query,
+    mapRows: base.mapRows,
     transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },

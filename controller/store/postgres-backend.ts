@@ -62,6 +62,16 @@ function wrap(sql: Client | postgres.TransactionSql<Record<string, unknown>>, lo
       // A plain array, as PGlite returns (postgres.js adds count/command/columns).
       return Array.from(rows as unknown as R[]);
     },
+    async mapRows<R, T>(text: string, params: unknown[] | undefined, map: (row: R) => T): Promise<T[]> {
+      const converted: T[] = [];
+      // forEach: postgres.js hands over each row without collecting them.
+      await sql
+        .unsafe(text, encodeParams(params) as postgres.ParameterOrJSON<never>[], { simple: false } as never)
+        .forEach((row) => {
+          converted.push(map(row as R));
+        });
+      return converted;
+    },
     async execScript(script: string): Promise<void> {
       // No parameters: postgres.js uses the simple protocol, which runs several statements.
       await sql.unsafe(script);
@@ -129,6 +139,7 @@ export function openPostgres(url: string, opts: OpenPostgresOptions = {}): Datab
     kind: 'postgres',
     lockScope,
     query: base.query,
+    mapRows: base.mapRows,
     async transaction<T>(fn: (tx: ScriptSql) => Promise<T>): Promise<T> {
       const result = await client.begin((tx) => fn(wrap(tx, lockScope)));
       return result as T;

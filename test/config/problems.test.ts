@@ -177,7 +177,7 @@ t.test('duplicate keys in YAML are a syntax error, not a silent last-one-wins', 
 
 t.test('a document naming an unknown branch or series is a warning, not an error', async (t) => {
   const config = configOf(baseDoc(), branchDoc('uptown', {}), branchDoc('downtown', {}), seriesDoc('gone-series', {}));
-  const warnings = config.unknownTargets(['downtown', 'london-soho'], ['downtown-yoga-mon']);
+  const warnings = config.unknownTargets(new Set(['downtown', 'london-soho']), new Set(['downtown-yoga-mon']));
   t.same(warnings.map(brief), [
     'CONFIG_UNKNOWN_TARGET branch:uptown branch-uptown /spec/scope/branch',
     'CONFIG_UNKNOWN_TARGET series:gone-series series-gone-series /spec/scope/series',

@@ -23,7 +23,8 @@ t.test('GET /healthz answers 200 while the process is up', async (t) => {
 
 t.test('GET /readyz', async (t) => {
   const noBase = configOf(doc('downtown', { branch: 'ny' }, { generation: { horizonDays: 7 } }));
-  const failingDb = { ...db, query: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) } as Database;
+  const refused = async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+  const failingDb = { ...db, query: refused, mapRows: refused } as Database;
   const running = (startedAgoMs: number, stopping = false) => () => ({ stopping, running: true, runStartedAtMs: NOW - startedAgoMs, pending: [], nextRunAtMs: null, completedRuns: 3 });
   const rows = [
     { name: 'ready: database answers, config valid, no run', deps: {}, status: 200, reasons: [] },
@@ -254,7 +255,8 @@ t.test('errors are JSON with stable codes', async (t) => {
   });
 
   t.test('a transient database error: 503 DB_TRANSIENT', async (t) => {
-    const lost = { ...db, query: async () => Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' })) } as Database;
+    const terminated = async () => Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' }));
+    const lost = { ...db, query: terminated, mapRows: terminated } as Database;
     const { app } = await testApp(t, lost);
     const res = await app.inject({ method: 'GET', url: '/api/runs' });
     t.equal(res.statusCode, 503);

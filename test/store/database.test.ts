@@ -89,3 +89,36 @@ t.test('the embedded database refuses a second opener', async (t) => {
   t.teardown(() => again.close());
   t.strictSame(await again.query(`SELECT value FROM controller_settings`), [{ value: 'kept' }], 'file-backed: the data survived');
 });
+
+t.test('mapRows converts every row, in the order of the statement, on both backends', async (t) => {
+  const cases = [
+    { name: 'no row gives an empty list', to: 0 },
+    { name: 'one row', to: 1 },
+    { name: 'more rows than one network read holds keep their order', to: 20_000 },
+  ];
+  forEachBackend(t, cases, async (t, db, c) => {
+    const seen: number[] = [];
+    const mapped = await db.mapRows<{ n: number }, string>('SELECT n FROM generate_series(1, $1::int) AS n ORDER BY n', [c.to], (row) => {
+      seen.push(row.n);
+      return `#${row.n}`;
+    });
+    t.equal(mapped.length, c.to, 'one value per row');
+    t.same(mapped.slice(0, 2), ['#1', '#2'].slice(0, c.to), 'the first rows, converted');
+    t.equal(mapped[c.to - 1], c.to > 0 ? `#${c.to}` : undefined, 'the last row, converted');
+    t.ok(seen.every((n, i) => n === i + 1), 'rows reach the conversion in order');
+  });
+});
+
+t.test('a conversion that throws fails the read, and the database stays usable', async (t) => {
+  forEachBackend(t, [{ name: 'throwing conversion' }], async (t, db) => {
+    await t.rejects(
+      db.mapRows<{ n: number }, number>('SELECT n FROM generate_series(1, 5000) AS n', [], (row) => {
+        if (row.n === 3000) throw new Error('row 3000 is not a series');
+        return row.n;
+      }),
+      { message: 'row 3000 is not a series' },
+    );
+    const [row] = await db.query<{ one: number }>('SELECT 1 AS one');
+    t.equal(row!.one, 1, 'the next statement runs');
+  });
+});

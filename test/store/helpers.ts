@@ -108,6 +108,10 @@ export function countingSql(inner: Sql): Sql & { statements: number } {
       counter.statements++;
       return inner.query<R>(text, params);
     },
+    mapRows<R, T>(text: string, params: unknown[] | undefined, map: (row: R) => T): Promise<T[]> {
+      counter.statements++;
+      return inner.mapRows(text, params, map);
+    },
   };
   return counter;
 }

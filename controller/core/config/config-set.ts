@@ -38,7 +38,7 @@ export interface ConfigSet {
   digest: string;
   resolve(branchId: string, seriesId?: string): ResolveResult;
   /** Warnings for documents naming a branch or series that does not exist. */
-  unknownTargets(branchIds: Iterable<string>, seriesIds: Iterable<string>): Problem[];
+  unknownTargets(branchIds: ReadonlySet<string>, seriesIds: ReadonlySet<string>): Problem[];
 }
 
 interface BranchEntry {
@@ -95,6 +95,14 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
 
   const branchCache = new Map<string, BranchEntry>();
   const seriesCache = new Map<string, ResolveResult>();
+  // The series with a document or an error of their own: any other series
+  // resolves to its branch's result. A run asks for every series several
+  // times, so the common case is one lookup by the bare id.
+  const SERIES_PREFIX = 'series:';
+  const seriesWithOwnScope = new Set<string>();
+  for (const label of [...usable.keys(), ...errorsByScope.keys()]) {
+    if (label.startsWith(SERIES_PREFIX)) seriesWithOwnScope.add(label.slice(SERIES_PREFIX.length));
+  }
 
   function resolveBranch(branchId: string): BranchEntry {
     const cached = branchCache.get(branchId);
@@ -117,10 +125,10 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
 
   function resolve(branchId: string, seriesId?: string): ResolveResult {
     const branch = resolveBranch(branchId);
-    if (seriesId === undefined || blocksAll) return branch.result;
-    const seriesBlocked = errorsByScope.get(`series:${seriesId}`);
-    const seriesDoc = usable.get(`series:${seriesId}`);
-    if (!seriesBlocked && !seriesDoc) return branch.result; // the common case: no series override
+    if (seriesId === undefined || blocksAll || !seriesWithOwnScope.has(seriesId)) return branch.result;
+    const seriesBlocked = errorsByScope.get(`${SERIES_PREFIX}${seriesId}`);
+    const seriesDoc = usable.get(`${SERIES_PREFIX}${seriesId}`);
+    if (!seriesBlocked && !seriesDoc) return branch.result;
     const key = `${branchId}\u0000${seriesId}`;
     const cached = seriesCache.get(key);
     if (cached) return cached;
@@ -143,7 +151,7 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
     blocksAll,
     digest: configDigest(documents),
     resolve,
-    unknownTargets: (branchIds, seriesIds) => unknownTargets(documents, new Set(branchIds), new Set(seriesIds)),
+    unknownTargets: (branchIds, seriesIds) => unknownTargets(documents, branchIds, seriesIds),
   };
 }
 
@@ -161,7 +169,7 @@ function layerOf(d: ConfigDocument): ResolvedLayer {
   return { document: d.name, origin: d.origin, scope: scopeLabel(d.scope) };
 }
 
-function unknownTargets(documents: readonly ConfigDocument[], branchIds: Set<string>, seriesIds: Set<string>): Problem[] {
+function unknownTargets(documents: readonly ConfigDocument[], branchIds: ReadonlySet<string>, seriesIds: ReadonlySet<string>): Problem[] {
   const warnings: Problem[] = [];
   for (const d of documents) {
     if (d.scope.kind === 'base') continue;
