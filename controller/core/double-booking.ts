@@ -18,8 +18,12 @@ function overlapsBy(resource: Resource, branchId: string, sessions: DesiredSessi
     if (list) list.push(s);
     else byResource.set(id, [s]);
   }
+  // Only sessions of different series are a double booking: a resource that
+  // one series holds alone (most of them, in a chain planned to avoid
+  // clashes) needs no sorting and no sweep.
+  const shared = [...byResource].filter(([, list]) => list.some((s) => s.seriesId !== list[0]!.seriesId));
   const warnings: PlanWarning[] = [];
-  for (const [id, list] of [...byResource].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [id, list] of shared.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     list.sort((a, b) => a.startsAt - b.startsAt || (a.seriesId < b.seriesId ? -1 : 1));
     // Sweep: compare each session with the one that ends last among those before it.
     let latest: DesiredSession | undefined;

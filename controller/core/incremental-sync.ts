@@ -148,18 +148,22 @@ export function windowSliceScope(
 
 /** Series with a room or an instructor that another series of the branch also has: the only ones a double booking can name. */
 function seriesSharingAResource(series: readonly ClassSeries[]): Set<string> {
-  const holders = new Map<string, string[]>();
-  const hold = (key: string, seriesId: string) => {
-    const list = holders.get(key);
-    if (list === undefined) holders.set(key, [seriesId]);
+  // One map per kind of resource, keyed by the bare id: a room and an instructor may share an id.
+  const roomHolders = new Map<string, string[]>();
+  const instructorHolders = new Map<string, string[]>();
+  const hold = (holders: Map<string, string[]>, resourceId: string, seriesId: string) => {
+    const list = holders.get(resourceId);
+    if (list === undefined) holders.set(resourceId, [seriesId]);
     else list.push(seriesId);
   };
   for (const s of series) {
-    if (s.roomId != null) hold(`room\u0000${s.roomId}`, s.id);
-    if (s.instructorId != null) hold(`instructor\u0000${s.instructorId}`, s.id);
+    if (s.roomId != null) hold(roomHolders, s.roomId, s.id);
+    if (s.instructorId != null) hold(instructorHolders, s.instructorId, s.id);
   }
   const shared = new Set<string>();
-  for (const list of holders.values()) if (list.length > 1) for (const id of list) shared.add(id);
+  for (const holders of [roomHolders, instructorHolders]) {
+    for (const list of holders.values()) if (list.length > 1) for (const id of list) shared.add(id);
+  }
   return shared;
 }
 

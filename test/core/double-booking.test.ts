@@ -15,6 +15,13 @@ const rows = [
   { name: 'one instructor teaching two overlapping classes warns', sessions: [s('a', T0, 60, 'r1', 'x'), s('b', T0 + 10 * M, 30, 'r2', 'x')], codes: ['INSTRUCTOR_DOUBLE_BOOKED'] },
   { name: 'a long class overlapping a later one after a short one is found', sessions: [s('a', T0, 180, 'r1', null), s('b', T0 + 10 * M, 10, 'r1', null), s('c', T0 + 120 * M, 30, 'r1', null)], codes: ['ROOM_DOUBLE_BOOKED', 'ROOM_DOUBLE_BOOKED'] },
   { name: 'sessions without room or instructor never warn', sessions: [s('a', T0, 60, null, null), s('b', T0, 60, null, null)], codes: [] },
+  { name: 'overlapping sessions of one series in its own room are not a double booking', sessions: [s('a', T0, 60, 'r1', 'x'), s('a', T0 + 30 * M, 60, 'r1', 'x')], codes: [] },
+  {
+    name: 'a room held by one series alone does not hide a clash in a room two series share',
+    sessions: [s('a', T0, 60, 'r1', 'x'), s('a', T0 + 30 * M, 60, 'r1', 'x'), s('b', T0, 60, 'r2', 'y'), s('c', T0 + 30 * M, 60, 'r2', 'z')],
+    codes: ['ROOM_DOUBLE_BOOKED'],
+  },
+  { name: 'a room and an instructor with the same id are different resources', sessions: [s('a', T0, 60, 'sam', null), s('b', T0 + 30 * M, 60, null, 'sam')], codes: [] },
 ];
 
 for (const row of rows) {
