@@ -14,7 +14,7 @@ import { reconcile } from '../../controller/runtime/reconcile.js';
 import { createMetrics } from '../../controller/runtime/metrics.js';
 import { buildApp } from '../../controller/server/app.js';
 import { openDatabase, type Database } from '../../controller/store/database.js';
-import { feedBatches } from '../../controller/store/feed-sessions.js';
+import { feedBatches, feedWhere } from '../../controller/store/feed-sessions.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { runClassctlInProcess } from '../helpers/cli.js';
 import { migratedPostgresDatabase, requirePostgres } from '../helpers/db.js';
@@ -39,6 +39,8 @@ const INPUTS = {
     series('scl-midnight', 'scl', '00:00', { instructorId: 'bo' }),
     series('dub-yoga', 'dub', '01:30', { roomId: 'hall', instructorId: 'bo' }),
     series('dub-spin', 'dub', '18:00'),
+    // 23:00 in Santiago is the next day in UTC: its key is a month behind the UTC date of its start at a month's end.
+    series('scl-late', 'scl', '23:00', { instructorId: 'cy', roomId: 'annex' }),
   ],
 };
 
@@ -125,7 +127,7 @@ if (requirePostgres(t)) {
         'Dublin 01:30 on fall-back day is the earlier (IST) instant, then GMT',
       );
       const scl = parseFeed((await get(pathOf(feeds[1]!.target))).body);
-      t.same(scl.filter((e) => /\/2026-09-0[67]@/.test(e.uid)).map((e) => e.start), ['2026-09-06T04:00:00.000Z', '2026-09-07T03:00:00.000Z'], 'Santiago midnight on 6 Sep does not exist: 01:00 (-03)');
+      t.same(scl.filter((e) => /scl-midnight\/2026-09-0[67]@/.test(e.uid)).map((e) => e.start), ['2026-09-06T04:00:00.000Z', '2026-09-07T03:00:00.000Z'], 'Santiago midnight on 6 Sep does not exist: 01:00 (-03)');
       const bo = parseFeed((await get(pathOf(feeds[4]!.target))).body);
       t.same([...new Set(bo.map((e) => e.location.split(', ').pop()))].sort(), ['Dublin', 'Santiago'], "the instructor's feed spans both branches, each location naming its branch");
     });
@@ -146,6 +148,49 @@ if (requirePostgres(t)) {
       t.equal(whole.batches, 1);
       t.ok(small.batches > 10, `${small.batches} batches of 7`);
       t.same(small.out, whole.out, 'the same sessions in the same order, none repeated or lost at a batch edge');
+    });
+
+    // An instructor's sessions are read by the month of their occurrence key
+    // (the local date), which can be a month before or after the UTC date of
+    // their start: windows that end or begin at a month's edge.
+    const keysOf = async (instructorId: string, fromIso: string, toIso: string) => {
+      const keys: string[] = [];
+      for await (const batch of feedBatches(db, { branchId: null, roomId: null, instructorId, fromMs: Date.parse(fromIso), toMs: Date.parse(toIso) })) {
+        keys.push(...batch.map((s) => `${s.seriesId}/${s.occurrenceKey} ${s.startsAt.toISOString()}`));
+      }
+      return keys;
+    };
+    const monthEdges = [
+      {
+        name: 'Lord Howe 02:15 on 1 Oct starts on 30 Sep in UTC: a window that ends with September has it',
+        instructorId: 'ana', from: '2026-09-30T12:00:00Z', to: '2026-09-30T23:00:00Z',
+        want: ['lhi-swim/2026-10-01 2026-09-30T15:45:00.000Z', 'dub-spin/2026-09-30 2026-09-30T17:00:00.000Z'],
+      },
+      {
+        name: 'Santiago 23:00 on 30 Sep starts on 1 Oct in UTC: a window that begins with October has it',
+        instructorId: 'cy', from: '2026-10-01T00:00:00Z', to: '2026-10-01T12:00:00Z',
+        want: ['scl-late/2026-09-30 2026-10-01T02:00:00.000Z'],
+      },
+      { name: 'a window of one hour holds only what starts in it', instructorId: 'cy', from: '2026-10-01T02:30:00Z', to: '2026-10-01T03:30:00Z', want: [] },
+    ];
+    for (const row of monthEdges) {
+      t.test(`instructor feed at a month's edge: ${row.name}`, async (t) => {
+        t.same(await keysOf(row.instructorId, row.from, row.to), row.want);
+      });
+    }
+
+    t.test("an instructor's feed can be read through the (instructor, month) index", async (t) => {
+      // With sequential scans off the planner takes an index whenever the
+      // query's conditions match one: a condition that hid the instructor
+      // column, or another month expression, would leave only other paths.
+      const { where, params } = feedWhere({ branchId: null, roomId: null, instructorId: 'bo', fromMs: NOW, toMs: NOW + 30 * 86_400_000 });
+      const plan = await db.transaction(async (tx) => {
+        await tx.query('SET LOCAL enable_seqscan = off');
+        await tx.query('SET LOCAL enable_bitmapscan = on');
+        const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT * FROM class_sessions WHERE ${where}`, params);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      t.match(plan, /class_sessions_instructor_month_idx/, plan);
     });
 
     t.test('HTTP: ETag and Last-Modified, 304 on If-None-Match, the same document twice', async (t) => {
