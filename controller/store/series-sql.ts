@@ -60,7 +60,7 @@ export interface SeriesRow {
   version: string;
 }
 
-export function seriesFromRow(r: SeriesRow, shared: SharedValues = new SharedValues()): ClassSeries {
+export function seriesFromRow(r: SeriesRow, shared: RepeatedValues = EACH_ITS_OWN): ClassSeries {
   return {
     id: r.id,
     branchId: shared.text(r.branch_id),
@@ -78,6 +78,19 @@ export function seriesFromRow(r: SeriesRow, shared: SharedValues = new SharedVal
   };
 }
 
+/** How seriesFromRow keeps the values that many series repeat. */
+interface RepeatedValues {
+  text(value: string): string;
+  /** The exdates of a series without any. */
+  readonly noDates: string[];
+}
+
+/** Shared by every series without exdates: frozen, so that a change to one would throw rather than reach all. */
+const NO_DATES = Object.freeze([]) as unknown as string[];
+
+/** For a few rows read at a time: each value stays the driver's own. */
+const EACH_ITS_OWN: RepeatedValues = { text: (value) => value, noDates: NO_DATES };
+
 /**
  * One copy of each value that many series repeat (their branch, rule,
  * dates and start time), for the series of one read. A snapshot of 100,000
@@ -85,10 +98,9 @@ export function seriesFromRow(r: SeriesRow, shared: SharedValues = new SharedVal
  * copied by each young-generation collection until promoted, and reading
  * the snapshot spent a third of its time in those collections.
  */
-export class SharedValues {
+export class SharedValues implements RepeatedValues {
   private readonly texts = new Map<string, string>();
-  /** The exdates of every series without any: frozen, so that a change to one would throw rather than reach all. */
-  readonly noDates = Object.freeze([]) as unknown as string[];
+  readonly noDates = NO_DATES;
 
   text(value: string): string {
     const known = this.texts.get(value);
