@@ -6,7 +6,7 @@ import { explainDatabaseError } from '../store/database-errors.js';
 import { commandEntries } from './commands/index.js';
 import { createCliContext, type CliIo } from './context.js';
 import { describeDbError, isTransientDbError } from '../runtime/retry.js';
-import { installStrayErrorHandlers } from './stray-errors.js';
+import { exitWhenWorkIsLost, installStrayErrorHandlers } from './stray-errors.js';
 import { limitHeapGrowth } from '../runtime/heap-growth.js';
 import { configSourceOption, logLevelOption } from './option-values.js';
 
@@ -184,6 +184,8 @@ export async function runCli(): Promise<void> {
     strayFailure = true;
     process.exitCode = Math.max(Number(process.exitCode ?? 0), ExitCode.RUN_FAILED);
   });
+  let finished = false;
+  exitWhenWorkIsLost(process.stderr, () => finished, ExitCode.RUN_FAILED);
   // Logs go to stderr: a closed stderr (`2>&1 | head`) must not kill the process either.
   process.stderr.on('error', () => {});
   try {
@@ -192,6 +194,8 @@ export async function runCli(): Promise<void> {
   } catch (err) {
     process.stderr.write(`classctl: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = ExitCode.RUN_FAILED;
+  } finally {
+    finished = true;
   }
 }
 

@@ -18,6 +18,23 @@ export function handleStrayDatabaseErrors(handler: StrayHandler): () => void {
   };
 }
 
+/**
+ * When the event loop empties while the command still waits: a promise the
+ * driver dropped with its connection (one that is neither resolved nor
+ * rejected, with nothing left that could settle it) would otherwise end the
+ * process with Node's exit code 13 and a warning. It ends with a sentence
+ * and exit code 1 instead; what was committed stays, and an open journal row
+ * is marked interrupted by the next run. `finished` says whether the command
+ * returned.
+ */
+export function exitWhenWorkIsLost(stderr: NodeJS.WritableStream, finished: () => boolean, exitCode: number): void {
+  process.once('beforeExit', () => {
+    if (finished()) return;
+    stderr.write('classctl: a database request was lost with its connection and can never complete, so the command stopped. What it committed is kept. Run the command again.\n');
+    process.exit(exitCode);
+  });
+}
+
 /** Installs the process-wide handlers once (bin/classctl.js through runCli). */
 export function installStrayErrorHandlers(stderr: NodeJS.WritableStream, failRun: () => void): void {
   const onStray = (err: unknown): boolean => {
