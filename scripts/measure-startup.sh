@@ -32,7 +32,7 @@ median() {
 # bin/classctl.js runs the sources through tsx when dist/ is older than them: that is not what is measured.
 stale=$(node --input-type=module -e "import { staleSource } from './bin/dist-freshness.js'; console.log(staleSource('.') ?? '')")
 [ -z "$stale" ] || { echo "measure-startup: dist/ is older than $stale; run \`npm run build\` first" >&2; exit 1; }
-branch=$(sed -nE 's/^[[:space:]]*branch:[[:space:]]*"?([A-Za-z0-9._-]+)"?.*/\1/p' config/*.yaml 2>/dev/null | head -n 1)
+branch=$(sed -nE 's/^[[:space:]]*branch:[[:space:]]*"?([A-Za-z0-9._-]+)"?.*/\1/p' config/*.yaml 2>/dev/null | awk 'NR == 1')
 branch=${branch:-downtown}
 
 read -r base_wall base_cpu <<<"$(medians node -e 0)"
