@@ -19,44 +19,54 @@ import { skip, type SkippedSessionChange } from './session-skips.js';
 // statement measured about twice as slow.
 const INSERT_COLUMNS = `INSERT INTO class_sessions (id, series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone,
                                 instructor_id, room_id, capacity, status, detached, booked_count, created_at, updated_at)`;
-const INSERT_ROWS = `
-    SELECT t.id, t.series_id, t.branch_id, t.occurrence_key, t.title, ${FROM_EPOCH_MS('t.starts_ms')}, ${FROM_EPOCH_MS('t.ends_ms')},
-           t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, now(), now()
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                  $8::text[], $9::text[], $10::text[], $11::int[])
-        AS t(id, series_id, branch_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
 
-// Every create has the same reason (changeReason), sent once as $12; $13 is
-// the run id, $14 the branch. A statement's creates (one branch's, up to a
-// chunk) are one event row: their series, occurrence keys, session ids and
-// starts in four arrays (see the session_events table). A row per created
-// session made a chain's first apply more than twice as slow, and a row per
-// series doubled a day roll's time, which creates about one session per series.
+// The parameters, one array per column (createParams): $1 ids, $2 series
+// ids, $3 occurrence keys, $4 titles, $5 starts and $6 ends (epoch ms), $7
+// zones, $8 instructors, $9 rooms, $10 capacities. Every create has the same
+// reason (changeReason), sent once as $11; $12 is the run id and $13 the
+// branch, the same for every row of a statement (see branchChunks).
+const insertRows = (from: string, ids: string, seriesIds: string, keys: string, starts: string) => `
+    SELECT t.id, t.series_id, $13::text, t.occurrence_key, t.title, ${FROM_EPOCH_MS('t.starts_ms')}, ${FROM_EPOCH_MS('t.ends_ms')},
+           t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, now(), now()
+      FROM ${from}unnest(${ids}, ${seriesIds}, ${keys}, $4::text[], ${starts}, $6::float8[],
+                  $7::text[], $8::text[], $9::text[], $10::int[])
+        AS t(id, series_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
+
+// A statement's creates (one branch's, up to a chunk) are one event row: their
+// series, occurrence keys, session ids and starts in four arrays (see the
+// session_events table). A row per created session made a chain's first
+// apply more than twice as slow, and a row per series doubled a day roll's
+// time, which creates about one session per series.
 const EVENT_INSERT = `INSERT INTO session_events (run_id, branch_id, kind, booked_count, reason, series_ids, occurrence_keys, session_ids, starts_ats)`;
 
 /**
  * The fast path: every row is new, or the statement fails with
  * unique_violation. The event row is made from the statement's own arrays
  * (the sessions it inserts are exactly those), in the order they were sent,
- * rather than gathered and sorted from what the insert returns.
+ * rather than gathered and sorted from what the insert returns. The four
+ * arrays both use are named once (`sent`): a small write carries its values
+ * as literals, and each one written twice was sent, and parsed, twice (a
+ * quarter of a day roll's bytes).
  */
 const CREATE_ALL_SQL = `
-  WITH inserted AS (
-    ${INSERT_COLUMNS} ${INSERT_ROWS}
+  WITH sent AS (SELECT $1::uuid[] AS ids, $2::text[] AS series_ids, $3::text[] AS keys, $5::float8[] AS starts),
+  inserted AS (
+    ${INSERT_COLUMNS} ${insertRows('sent, ', 'sent.ids', 'sent.series_ids', 'sent.keys', 'sent.starts')}
   )
   ${EVENT_INSERT}
-  SELECT $13::bigint, $14::text, 'create', 0, $12::text, $2::text[], $4::text[], $1::uuid[],
-         ARRAY(SELECT ${FROM_EPOCH_MS('s.ms')} FROM unnest($6::float8[]) WITH ORDINALITY AS s(ms, n) ORDER BY s.n)`;
+  SELECT $12::bigint, $13::text, 'create', 0, $11::text, sent.series_ids, sent.keys, sent.ids,
+         ARRAY(SELECT ${FROM_EPOCH_MS('s.ms')} FROM unnest(sent.starts) WITH ORDINALITY AS s(ms, n) ORDER BY s.n)
+    FROM sent`;
 
 /** The careful path: rows that collide with an existing session are left out and counted. */
 const CREATE_SQL = `
   WITH inserted AS (
-    ${INSERT_COLUMNS} ${INSERT_ROWS}
+    ${INSERT_COLUMNS} ${insertRows('', '$1::uuid[]', '$2::text[]', '$3::text[]', '$5::float8[]')}
     ON CONFLICT (series_id, occurrence_key) DO NOTHING
     RETURNING class_sessions.id, class_sessions.series_id, class_sessions.occurrence_key, class_sessions.starts_at
   ), logged AS (
     ${EVENT_INSERT}
-    SELECT $13::bigint, $14::text, 'create', 0, $12::text,
+    SELECT $12::bigint, $13::text, 'create', 0, $11::text,
            array_agg(i.series_id ORDER BY i.series_id, i.occurrence_key), array_agg(i.occurrence_key ORDER BY i.series_id, i.occurrence_key),
            array_agg(i.id ORDER BY i.series_id, i.occurrence_key), array_agg(i.starts_at ORDER BY i.series_id, i.occurrence_key)
       FROM inserted AS i HAVING count(*) > 0
@@ -174,7 +184,6 @@ function createParams(part: SessionChange[], runId: string | null): unknown[] {
   return [
     `{${desired.map(() => timeOrderedUuid()).join(',')}}`, // uuids need no quoting
     text((d) => d.seriesId),
-    text((d) => d.branchId),
     text((d) => d.occurrenceKey),
     text((d) => d.title),
     toPgArrayLiteral(desired.map((d) => epochMs(d.startsAt))),
