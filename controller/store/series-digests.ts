@@ -1,16 +1,17 @@
 // Observing a branch cheaply (docs/performance.md): most series of
 // a converged branch are unchanged, and reading every one of their sessions
 // back into this process only to find nothing to do was most of a no-op run.
-// So the database first sends one digest per series — an md5 over the compared
-// fields of the series' sessions that have not started — and the run computes
-// the same digest over the sessions it wants. Equal digests prove the two sets
-// equal field by field; only the series whose digests differ are read in full
+// So the database first sends one digest per series — a sum of a 64-bit hash
+// per session over the compared fields of the series' sessions that have not
+// started — and the run computes the same digest over the sessions it wants.
+// Equal digests prove the two sets equal field by field (up to a 64-bit hash
+// collision); only the series whose digests differ are read in full
 // (sessions.ts).
-import { createHash } from 'node:crypto';
 import type { DesiredSession, LocalDate, ObservedSession } from '../core/types.js';
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { OBSERVED_COLUMNS } from './observed-columns.js';
+import { hashInstant, hashText, hashUint32, signedHash, ZERO_SEED, type Hash64 } from './pg-hash.js';
 import { withLiterals } from './sql-literal.js';
 
 /** One series' sessions of a branch that start after `now`, summarized. */
@@ -19,9 +20,9 @@ export interface SeriesDigest {
   count: number;
   /** The highest occurrence key among them. */
   lastKey: LocalDate;
-  /** md5 (hex) of their lines (instants and key, LINE_SQL), in occurrence-key order. */
+  /** The sum (decimal) of their line hashes (instants and key, LINE_HASH_SQL). */
   times: string;
-  /** Their other compared fields, encoded, when every one of them has the same; else null. */
+  /** The hash (decimal) of their other compared fields, when every one of them has the same; else null. */
   fields: string | null;
 }
 
@@ -34,48 +35,34 @@ export interface BranchObservation {
 }
 
 // A digest compares exactly the fields the diff compares (diff-sessions.ts).
-// Per session, a binary line of its instants and occurrence key; per series,
-// the other fields, which generation gives every session of a series alike:
-// the database sends them once when all its rows agree, and the run compares
-// them as text.
+// Per session, a hash of its instants and occurrence key (each hash seeds the
+// next); per series, the sum of those, which no order of the rows changes:
+// the database neither sorts a series' sessions nor turns them into text,
+// which were most of the digest's cost when it was an md5 over their lines.
+// The other fields, which generation gives every session of a series alike,
+// are hashed per session (each field with a seed of its own, NULL as the bare
+// seed); the database sends the hash when all of a series' rows agree.
 //
-// The line is timestamptz_send() of both instants (8 bytes each: whole
-// microseconds since 2000-01-01, big-endian) and the key, length-prefixed
-// (int4send of its byte length, then its bytes): every line reads back as
-// exactly its values, and lines need no separator. Binary, because turning
-// the instants into decimal text (numeric arithmetic in SQL, number-to-string
-// in JS) was the larger part of the digest on both sides. The run's instants
-// are whole milliseconds, so a stored sub-millisecond instant differs, as it
-// does for the full diff.
-//
-// Other text is encoded as SQL literals (quote_literal: quotes doubled,
-// backslashes doubled behind an E prefix; NULL unquoted), so an encoding
-// reads back as exactly its values: equal text means equal fields. A value
-// encoded differently here and in SQL (a database whose encoding is not
-// UTF-8, say) can only make them differ and send its series to the full read.
-// Keep in step with literal(), fieldsOf() and matchesDigest() below.
-const LINE_SQL = `timestamptz_send(starts_at) || timestamptz_send(ends_at) || int4send(octet_length(occurrence_key)) || textsend(occurrence_key)`;
-const FIELDS_SQL = `(quote_literal(title) || ',' || quote_literal(timezone)
-  || ',' || quote_nullable(instructor_id) || ',' || quote_nullable(room_id)
-  || ',' || coalesce(capacity::text, 'NULL') || ',' || quote_literal(status) || ',' || detached::text) COLLATE "C"`;
+// The hashes are PostgreSQL's own (hashtextextended and friends), which
+// pg-hash.ts computes here as a little-endian server does; on a server whose
+// hashes differ every series is read in full. The run's instants are whole
+// milliseconds, so a stored sub-millisecond instant differs, as it does for
+// the full diff. Keep in step with lineHashOf() and fieldsHashOf() below.
+const LINE_HASH_SQL = `timestamp_hash_extended(starts_at AT TIME ZONE 'UTC',
+    timestamp_hash_extended(ends_at AT TIME ZONE 'UTC', hashtextextended(occurrence_key, 0)))`;
+const FIELDS_HASH_SQL = `(hashtextextended(title, 1) # hashtextextended(timezone, 2)
+    # coalesce(hashtextextended(instructor_id, 3), 3) # coalesce(hashtextextended(room_id, 4), 4)
+    # coalesce(hashint4extended(capacity, 5), 5) # hashtextextended(status, 6) # hashint4extended(detached::int, 7))`;
 
-// Digests of the branches $1 (text[]). The rows reach the aggregates sorted by
-// branch, series and key, so string_agg joins the lines in key order without
-// sorting each series again (measured a third cheaper). SQL does not promise
-// that order to an aggregate without ORDER BY; were it ever different, the
-// lines would be joined in another order, the digest would differ from the
-// run's and the series would be read in full —
-// slower, never wrong. OFFSET 0 keeps the subquery whole, so each row's text
-// is computed once, not once per aggregate.
+// Digests of the branches $1 (text[]). OFFSET 0 keeps the subquery whole, so
+// each row's field hash is computed once, not once per aggregate.
 const DIGESTS_SQL = `
   SELECT branch_id AS "branchId", series_id AS "seriesId", count(*)::int AS count, max(k) AS "lastKey",
-         md5(string_agg(line, ''::bytea)) AS times,
-         CASE WHEN min(f) = max(f) THEN min(f) END AS fields
-    FROM (SELECT branch_id COLLATE "C" AS branch_id, series_id COLLATE "C" AS series_id, occurrence_key COLLATE "C" AS k,
-                 ${LINE_SQL} AS line, ${FIELDS_SQL} AS f
+         sum(line)::text AS times,
+         CASE WHEN min(f) = max(f) THEN min(f)::text END AS fields
+    FROM (SELECT branch_id, series_id, occurrence_key COLLATE "C" AS k, ${LINE_HASH_SQL} AS line, ${FIELDS_HASH_SQL} AS f
             FROM class_sessions
            WHERE branch_id = ANY($1::text[]) AND starts_at > $2::timestamptz
-           ORDER BY 1, 2, 3
           OFFSET 0) AS s
    GROUP BY branch_id, series_id`;
 
@@ -127,17 +114,36 @@ export async function readBranchObservations(
   return result;
 }
 
-/** quote_nullable() of PostgreSQL, in JS. */
-function literal(text: string | null): string {
-  if (text === null) return 'NULL';
-  const quoted = "'" + (text.includes("'") ? text.replaceAll("'", "''") : text) + "'";
-  return text.includes('\\') ? 'E' + quoted.replaceAll('\\', '\\\\') : quoted;
+const seed = (n: number): Hash64 => ({ hi: 0, lo: n });
+const SEEDS = [seed(1), seed(2), seed(3), seed(4), seed(5), seed(6), seed(7)] as const;
+
+/** FIELDS_HASH_SQL of a desired session: stored as desired, it is scheduled and not detached. */
+function fieldsHashOf(s: DesiredSession): string {
+  const [title, zone, instructor, room, capacity, status, detached] = SEEDS;
+  const parts = [
+    hashText(s.title, title),
+    hashText(s.timezone, zone),
+    s.instructorId === null ? instructor : hashText(s.instructorId, instructor),
+    s.roomId === null ? room : hashText(s.roomId, room),
+    s.capacity === null ? capacity : hashUint32(s.capacity >>> 0, capacity),
+    hashText('scheduled', status),
+    hashUint32(0, detached),
+  ];
+  let hi = 0;
+  let lo = 0;
+  for (const p of parts) {
+    hi ^= p.hi;
+    lo ^= p.lo;
+  }
+  return signedHash({ hi: hi >>> 0, lo: lo >>> 0 }).toString();
 }
 
-/** FIELDS_SQL of a desired session: stored as desired, it is scheduled and not detached. */
-function fieldsOf(s: DesiredSession): string {
-  return `${literal(s.title)},${literal(s.timezone)},${literal(s.instructorId)},${literal(s.roomId)},${s.capacity === null ? 'NULL' : s.capacity},'scheduled',false`;
+/** LINE_HASH_SQL of a desired session (its instants are whole milliseconds). */
+function lineHashOf(s: DesiredSession): Hash64 {
+  return hashInstant(s.startsAt, hashInstant(s.endsAt, hashText(s.occurrenceKey, ZERO_SEED)));
 }
+
+const TWO_32 = 4_294_967_296;
 
 /**
  * True when the series' sessions that start after `now`, summarized by
@@ -147,14 +153,17 @@ function fieldsOf(s: DesiredSession): string {
  */
 export function matchesDigest(desired: readonly DesiredSession[], digest: SeriesDigest): boolean {
   if (digest.fields === null) return false;
-  let bytes = 0;
+  // The sum of the signed 64-bit hashes, as its signed high halves and
+  // unsigned low halves summed apart: exact in doubles up to two million sessions.
+  let high = 0;
+  let low = 0;
   let count = 0;
   let first: DesiredSession | undefined;
   for (const s of desired) {
     if (s.occurrenceKey > digest.lastKey) break;
     if (first === undefined) {
       first = s;
-      if (fieldsOf(s) !== digest.fields) return false;
+      if (fieldsHashOf(s) !== digest.fields) return false;
     } else if (
       s.title !== first.title ||
       s.timezone !== first.timezone ||
@@ -165,55 +174,12 @@ export function matchesDigest(desired: readonly DesiredSession[], digest: Series
       return false; // never from generation; then this series is simply read in full
     }
     if (count === digest.count) return false; // more desired than stored
-    bytes = writeLine(s, bytes);
+    const h = lineHashOf(s);
+    high += h.hi | 0;
+    low += h.lo;
     count++;
   }
-  return count === digest.count && createHash('md5').update(lines.subarray(0, bytes)).digest('hex') === digest.times;
-}
-
-/** Reused between calls: a series' lines are a few kilobytes. */
-let lines: Buffer = Buffer.allocUnsafe(64 * 1024);
-
-function room(buffer: Buffer, size: number): Buffer {
-  if (size <= buffer.length) return buffer;
-  const grown = Buffer.allocUnsafe(Math.max(size, buffer.length * 2));
-  buffer.copy(grown);
-  return grown;
-}
-
-/** Writes LINE_SQL of a desired session at `offset` of `lines`; returns the offset after it. */
-function writeLine(s: DesiredSession, offset: number): number {
-  const key = s.occurrenceKey;
-  const keyBytes = Buffer.byteLength(key, 'utf8');
-  lines = room(lines, offset + 20 + keyBytes);
-  let at = writeMicros(lines, offset, s.startsAt);
-  at = writeMicros(lines, at, s.endsAt);
-  at = lines.writeInt32BE(keyBytes, at);
-  if (keyBytes === key.length) {
-    // ASCII (every key generation makes): one byte per character, no encoder call.
-    for (let i = 0; i < key.length; i++) lines[at + i] = key.charCodeAt(i);
-    return at + keyBytes;
-  }
-  return at + lines.write(key, at, 'utf8');
-}
-
-/** 2000-01-01T00:00:00Z, the epoch of timestamptz_send(). */
-const PG_EPOCH_MS = 946_684_800_000;
-const TWO_32 = 4_294_967_296;
-
-/** Writes timestamptz_send() of the instant `ms` (whole milliseconds) at `offset`; returns the offset after it. */
-function writeMicros(buffer: Buffer, offset: number, ms: number): number {
-  // Exact in a double: |micros| < 2^53 for every year PostgreSQL stores.
-  const micros = (ms - PG_EPOCH_MS) * 1000;
-  const high = Math.floor(micros / TWO_32);
-  const low = micros - high * TWO_32;
-  buffer[offset] = high >>> 24;
-  buffer[offset + 1] = high >>> 16;
-  buffer[offset + 2] = high >>> 8;
-  buffer[offset + 3] = high;
-  buffer[offset + 4] = low >>> 24;
-  buffer[offset + 5] = low >>> 16;
-  buffer[offset + 6] = low >>> 8;
-  buffer[offset + 7] = low;
-  return offset + 8;
+  if (count !== digest.count) return false;
+  const carried = Math.floor(low / TWO_32);
+  return (BigInt(high + carried) * 4_294_967_296n + BigInt(low - carried * TWO_32)).toString() === digest.times;
 }

@@ -73,6 +73,17 @@ const cases: DigestCase[] = [
   { name: 'a wanted session missing from the database', stored: twoSessions().slice(1), wanted: twoSessions(), equal: false },
   { name: 'a key moved by hand, same instants', stored: twoSessions(), meanwhile: `UPDATE class_sessions SET occurrence_key = '2026-12-01' WHERE occurrence_key = '2026-11-30'`, wanted: twoSessions(), equal: false },
   {
+    name: 'the two sessions\' instants swapped between their keys (the same instants, the same keys): different',
+    stored: twoSessions(),
+    meanwhile: `UPDATE class_sessions SET (starts_at, ends_at) = (SELECT o.starts_at, o.ends_at FROM class_sessions AS o WHERE o.id <> class_sessions.id)`,
+    wanted: twoSessions(),
+    equal: false,
+  },
+  { name: 'instructor and room values swapped: different', stored: twoSessions({ instructorId: 'ana', roomId: 'studio-1' }), wanted: twoSessions({ instructorId: 'studio-1', roomId: 'ana' }), equal: false },
+  { name: 'a capacity of 0 against none (NULL): different', stored: twoSessions({ capacity: 0 }), wanted: twoSessions({ capacity: null }), equal: false },
+  { name: 'a negative capacity stored and wanted: equal', stored: twoSessions({ capacity: -1 }), wanted: twoSessions({ capacity: -1 }), equal: true },
+  { name: 'a third session stored by hand on another key with the same instants: different', stored: twoSessions(), meanwhile: `INSERT INTO class_sessions (series_id, branch_id, occurrence_key, title, starts_at, ends_at, timezone, instructor_id, room_id, capacity) SELECT series_id, branch_id, '2026-12-01', title, starts_at, ends_at, timezone, instructor_id, room_id, capacity FROM class_sessions WHERE occurrence_key = '2026-12-02'`, wanted: twoSessions(), equal: false },
+  {
     name: 'a non-ASCII key stored by hand against the wanted one',
     stored: [desired('yoga', '2026-12-02', WED)],
     meanwhile: `UPDATE class_sessions SET occurrence_key = '2026-12-0²'`,

@@ -1,0 +1,140 @@
+// PostgreSQL's own 64-bit hash functions (hashtextextended, hashint4extended,
+// hashint8extended and timestamp_hash_extended: Bob Jenkins' lookup3, as
+// src/common/hashfn.c has it), computed here exactly as a little-endian server
+// computes them. A series digest sums a hash per session, so the database
+// needs no sort and no text per row to summarize a series, and this process
+// computes the same sums over the sessions it wants (series-digests.ts).
+//
+// A server whose hashes differ (a big-endian machine, say) makes every digest
+// differ: its series are read in full, which is slower and never wrong.
+//
+// A hash is two unsigned 32-bit halves, as PostgreSQL's uint64 result read as
+// ((b << 32) | c); a seed the same. Plain numbers, not BigInt: a run hashes
+// hundreds of thousands of sessions.
+
+/** A 64-bit value as its high and low unsigned 32-bit halves. */
+export interface Hash64 {
+  hi: number;
+  lo: number;
+}
+
+export const ZERO_SEED: Hash64 = { hi: 0, lo: 0 };
+
+// The three words of lookup3's state, kept module-wide: the functions below
+// are synchronous and never re-entered.
+let a = 0;
+let b = 0;
+let c = 0;
+
+const rot = (x: number, k: number) => (x << k) | (x >>> (32 - k));
+
+function mix(): void {
+  a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0;
+  b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0;
+  c = (c - b) | 0; c ^= rot(b, 8); b = (b + a) | 0;
+  a = (a - c) | 0; a ^= rot(c, 16); c = (c + b) | 0;
+  b = (b - a) | 0; b ^= rot(a, 19); a = (a + c) | 0;
+  c = (c - b) | 0; c ^= rot(b, 4); b = (b + a) | 0;
+}
+
+function final(): void {
+  c ^= b; c = (c - rot(b, 14)) | 0;
+  a ^= c; a = (a - rot(c, 11)) | 0;
+  b ^= a; b = (b - rot(a, 25)) | 0;
+  c ^= b; c = (c - rot(b, 16)) | 0;
+  a ^= c; a = (a - rot(c, 4)) | 0;
+  b ^= a; b = (b - rot(a, 14)) | 0;
+  c ^= b; c = (c - rot(b, 24)) | 0;
+}
+
+function start(length: number, seed: Hash64): void {
+  a = b = c = (0x9e3779b9 + length + 3923095) | 0;
+  if (seed.hi !== 0 || seed.lo !== 0) {
+    a = (a + seed.hi) | 0;
+    b = (b + seed.lo) | 0;
+    mix();
+  }
+}
+
+const result = (): Hash64 => ({ hi: b >>> 0, lo: c >>> 0 });
+
+/** Bytes i..i+3 of `k` as a little-endian word (missing bytes count as 0). */
+function word(k: Uint8Array, i: number, n: number): number {
+  let w = 0;
+  for (let j = Math.min(n, 4) - 1; j >= 0; j--) w = (w << 8) | k[i + j]!;
+  return w;
+}
+
+/** hash_bytes_extended(): hashtextextended() of a text is this over its UTF-8 bytes. */
+export function hashBytes(k: Uint8Array, length: number, seed: Hash64): Hash64 {
+  start(length, seed);
+  let i = 0;
+  let left = length;
+  while (left >= 12) {
+    a = (a + word(k, i, 4)) | 0;
+    b = (b + word(k, i + 4, 4)) | 0;
+    c = (c + word(k, i + 8, 4)) | 0;
+    mix();
+    i += 12;
+    left -= 12;
+  }
+  // The last 11 bytes: the lowest byte of c is left out (lookup3 reserves it for the length).
+  if (left > 8) c = (c + (word(k, i + 8, left - 8) << 8)) | 0;
+  if (left > 4) b = (b + word(k, i + 4, left - 4)) | 0;
+  if (left > 0) a = (a + word(k, i, left)) | 0;
+  final();
+  return result();
+}
+
+const encoder = new TextEncoder();
+let textBytes = new Uint8Array(256);
+
+/** hashtextextended(text, seed) under a deterministic collation. */
+export function hashText(text: string, seed: Hash64): Hash64 {
+  let length = text.length;
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) (ascii = false);
+  if (ascii) {
+    if (textBytes.length < length) textBytes = new Uint8Array(length * 2);
+    for (let i = 0; i < length; i++) textBytes[i] = text.charCodeAt(i);
+    return hashBytes(textBytes, length, seed);
+  }
+  const bytes = encoder.encode(text);
+  length = bytes.length;
+  return hashBytes(bytes, length, seed);
+}
+
+/** hash_bytes_uint32_extended(): hashint4extended() of an int4 is this of its bits. */
+export function hashUint32(k: number, seed: Hash64): Hash64 {
+  start(4, seed);
+  a = (a + k) | 0;
+  final();
+  return result();
+}
+
+/** hashint8extended() of a signed 64-bit integer given as its halves (hi signed or unsigned). */
+export function hashInt8(hi: number, lo: number, seed: Hash64): Hash64 {
+  // PostgreSQL folds the high half into the low one, complemented for a negative value.
+  const negative = (hi | 0) < 0;
+  return hashUint32((lo ^ (negative ? ~hi : hi)) >>> 0, seed);
+}
+
+/** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch. */
+const PG_EPOCH_MS = 946_684_800_000;
+const TWO_32 = 4_294_967_296;
+
+/**
+ * timestamp_hash_extended() of `ts AT TIME ZONE 'UTC'` for an instant of
+ * whole milliseconds: hashint8extended() of its microseconds since 2000.
+ */
+export function hashInstant(ms: number, seed: Hash64): Hash64 {
+  // Exact in a double: |micros| < 2^53 for every year PostgreSQL stores.
+  const micros = (ms - PG_EPOCH_MS) * 1000;
+  const hi = Math.floor(micros / TWO_32);
+  return hashInt8(hi | 0, (micros - hi * TWO_32) >>> 0, seed);
+}
+
+/** A hash as the signed bigint PostgreSQL returns it. */
+export function signedHash(h: Hash64): bigint {
+  return BigInt.asIntN(64, (BigInt(h.hi) << 32n) | BigInt(h.lo));
+}
