@@ -47,15 +47,18 @@ function final(): void {
   c ^= b; c = (c - rot(b, 24)) | 0;
 }
 
-function start(length: number, seed: Hash64): void {
+function start(length: number, seedHi: number, seedLo: number): void {
   a = b = c = (0x9e3779b9 + length + 3923095) | 0;
-  if (seed.hi !== 0 || seed.lo !== 0) {
-    a = (a + seed.hi) | 0;
-    b = (b + seed.lo) | 0;
+  if (seedHi !== 0 || seedLo !== 0) {
+    a = (a + seedHi) | 0;
+    b = (b + seedLo) | 0;
     mix();
   }
 }
 
+// Each function below leaves its hash in the state, as b (high half) and c
+// (low half): chained hashes and a digest's hundreds of thousands of sessions
+// then allocate nothing.
 const result = (): Hash64 => ({ hi: b >>> 0, lo: c >>> 0 });
 
 /** Bytes i..i+3 of `k` as a little-endian word (missing bytes count as 0). */
@@ -66,8 +69,8 @@ function word(k: Uint8Array, i: number, n: number): number {
 }
 
 /** hash_bytes_extended(): hashtextextended() of a text is this over its UTF-8 bytes. */
-export function hashBytes(k: Uint8Array, length: number, seed: Hash64): Hash64 {
-  start(length, seed);
+function bytesHash(k: Uint8Array, length: number, seedHi: number, seedLo: number): void {
+  start(length, seedHi, seedLo);
   let i = 0;
   let left = length;
   while (left >= 12) {
@@ -83,55 +86,83 @@ export function hashBytes(k: Uint8Array, length: number, seed: Hash64): Hash64 {
   if (left > 4) b = (b + word(k, i + 4, left - 4)) | 0;
   if (left > 0) a = (a + word(k, i, left)) | 0;
   final();
-  return result();
 }
 
 const encoder = new TextEncoder();
 let textBytes = new Uint8Array(256);
 
-/** hashtextextended(text, seed) under a deterministic collation. */
-export function hashText(text: string, seed: Hash64): Hash64 {
-  let length = text.length;
+function textHash(text: string, seedHi: number, seedLo: number): void {
+  const length = text.length;
   let ascii = true;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) (ascii = false);
-  if (ascii) {
-    if (textBytes.length < length) textBytes = new Uint8Array(length * 2);
-    for (let i = 0; i < length; i++) textBytes[i] = text.charCodeAt(i);
-    return hashBytes(textBytes, length, seed);
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) > 0x7f) (ascii = false);
+  if (!ascii) {
+    const bytes = encoder.encode(text);
+    return bytesHash(bytes, bytes.length, seedHi, seedLo);
   }
-  const bytes = encoder.encode(text);
-  length = bytes.length;
-  return hashBytes(bytes, length, seed);
+  if (textBytes.length < length) textBytes = new Uint8Array(length * 2);
+  for (let i = 0; i < length; i++) textBytes[i] = text.charCodeAt(i);
+  bytesHash(textBytes, length, seedHi, seedLo);
 }
 
 /** hash_bytes_uint32_extended(): hashint4extended() of an int4 is this of its bits. */
-export function hashUint32(k: number, seed: Hash64): Hash64 {
-  start(4, seed);
+function uint32Hash(k: number, seedHi: number, seedLo: number): void {
+  start(4, seedHi, seedLo);
   a = (a + k) | 0;
   final();
-  return result();
 }
 
-/** hashint8extended() of a signed 64-bit integer given as its halves (hi signed or unsigned). */
-export function hashInt8(hi: number, lo: number, seed: Hash64): Hash64 {
-  // PostgreSQL folds the high half into the low one, complemented for a negative value.
-  const negative = (hi | 0) < 0;
-  return hashUint32((lo ^ (negative ? ~hi : hi)) >>> 0, seed);
+/** hashint8extended(): PostgreSQL folds the high half into the low one, complemented for a negative value. */
+function int8Hash(hi: number, lo: number, seedHi: number, seedLo: number): void {
+  uint32Hash((lo ^ ((hi | 0) < 0 ? ~hi : hi)) >>> 0, seedHi, seedLo);
 }
 
 /** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch. */
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 4_294_967_296;
 
-/**
- * timestamp_hash_extended() of `ts AT TIME ZONE 'UTC'` for an instant of
- * whole milliseconds: hashint8extended() of its microseconds since 2000.
- */
-export function hashInstant(ms: number, seed: Hash64): Hash64 {
+/** timestamp_hash_extended() of an instant of whole milliseconds: hashint8extended() of its microseconds since 2000. */
+function instantHash(ms: number, seedHi: number, seedLo: number): void {
   // Exact in a double: |micros| < 2^53 for every year PostgreSQL stores.
   const micros = (ms - PG_EPOCH_MS) * 1000;
   const hi = Math.floor(micros / TWO_32);
-  return hashInt8(hi | 0, (micros - hi * TWO_32) >>> 0, seed);
+  int8Hash(hi | 0, (micros - hi * TWO_32) >>> 0, seedHi, seedLo);
+}
+
+/** hashtextextended(text, seed) under a deterministic collation (UTF-8 bytes). */
+export function hashText(text: string, seed: Hash64): Hash64 {
+  textHash(text, seed.hi, seed.lo);
+  return result();
+}
+
+/** hashint4extended(): of an int4 given as its unsigned bits. */
+export function hashUint32(k: number, seed: Hash64): Hash64 {
+  uint32Hash(k, seed.hi, seed.lo);
+  return result();
+}
+
+/** hashint8extended() of a signed 64-bit integer given as its halves (hi signed or unsigned). */
+export function hashInt8(hi: number, lo: number, seed: Hash64): Hash64 {
+  int8Hash(hi, lo, seed.hi, seed.lo);
+  return result();
+}
+
+/** timestamp_hash_extended() of `ts AT TIME ZONE 'UTC'`, for an instant of whole milliseconds. */
+export function hashInstant(ms: number, seed: Hash64): Hash64 {
+  instantHash(ms, seed.hi, seed.lo);
+  return result();
+}
+
+/**
+ * Into `out`: timestamp_hash_extended(starts, timestamp_hash_extended(ends,
+ * hashtextextended(key, 0))) — a session's line in a series digest — without
+ * allocating.
+ */
+export function sessionLineHash(startsMs: number, endsMs: number, key: string, out: Hash64): void {
+  textHash(key, 0, 0);
+  instantHash(endsMs, b >>> 0, c >>> 0);
+  instantHash(startsMs, b >>> 0, c >>> 0);
+  out.hi = b >>> 0;
+  out.lo = c >>> 0;
 }
 
 /** A hash as the signed bigint PostgreSQL returns it. */

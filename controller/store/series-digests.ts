@@ -11,7 +11,7 @@ import type { DesiredSession, LocalDate, ObservedSession } from '../core/types.j
 import type { Sql } from './database.js';
 import { isoFromMs } from './instants.js';
 import { OBSERVED_COLUMNS } from './observed-columns.js';
-import { hashInstant, hashText, hashUint32, signedHash, ZERO_SEED, type Hash64 } from './pg-hash.js';
+import { hashText, hashUint32, sessionLineHash, signedHash, type Hash64 } from './pg-hash.js';
 import { withLiterals } from './sql-literal.js';
 
 /** One series' sessions of a branch that start after `now`, summarized. */
@@ -47,7 +47,7 @@ export interface BranchObservation {
 // pg-hash.ts computes here as a little-endian server does; on a server whose
 // hashes differ every series is read in full. The run's instants are whole
 // milliseconds, so a stored sub-millisecond instant differs, as it does for
-// the full diff. Keep in step with lineHashOf() and fieldsHashOf() below.
+// the full diff. Keep in step with matchesDigest() and fieldsHashOf() below.
 const LINE_HASH_SQL = `timestamp_hash_extended(starts_at AT TIME ZONE 'UTC',
     timestamp_hash_extended(ends_at AT TIME ZONE 'UTC', hashtextextended(occurrence_key, 0)))`;
 const FIELDS_HASH_SQL = `(hashtextextended(title, 1) # hashtextextended(timezone, 2)
@@ -138,10 +138,8 @@ function fieldsHashOf(s: DesiredSession): string {
   return signedHash({ hi: hi >>> 0, lo: lo >>> 0 }).toString();
 }
 
-/** LINE_HASH_SQL of a desired session (its instants are whole milliseconds). */
-function lineHashOf(s: DesiredSession): Hash64 {
-  return hashInstant(s.startsAt, hashInstant(s.endsAt, hashText(s.occurrenceKey, ZERO_SEED)));
-}
+/** Reused: LINE_HASH_SQL of one desired session at a time (sessionLineHash). */
+const line: Hash64 = { hi: 0, lo: 0 };
 
 const TWO_32 = 4_294_967_296;
 
@@ -174,9 +172,10 @@ export function matchesDigest(desired: readonly DesiredSession[], digest: Series
       return false; // never from generation; then this series is simply read in full
     }
     if (count === digest.count) return false; // more desired than stored
-    const h = lineHashOf(s);
-    high += h.hi | 0;
-    low += h.lo;
+    // LINE_HASH_SQL; the run's instants are whole milliseconds.
+    sessionLineHash(s.startsAt, s.endsAt, s.occurrenceKey, line);
+    high += line.hi | 0;
+    low += line.lo;
     count++;
   }
   if (count !== digest.count) return false;

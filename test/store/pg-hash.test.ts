@@ -3,7 +3,7 @@
 // asked of the database itself, on both backends: any difference would send
 // every series of every run to a full read.
 import t from 'tap';
-import { hashInstant, hashInt8, hashText, hashUint32, signedHash, type Hash64 } from '../../controller/store/pg-hash.js';
+import { hashInstant, hashInt8, hashText, hashUint32, sessionLineHash, signedHash, type Hash64 } from '../../controller/store/pg-hash.js';
 import { eachBackend } from '../helpers/backends.js';
 
 const seedOf = (seed: bigint): Hash64 => {
@@ -69,6 +69,22 @@ eachBackend(t, 'the hashes computed here are the database\'s', async (t, db) => 
     for (const { name, iso } of INSTANTS) {
       const [row] = await db.query<{ h: string }>(`SELECT timestamp_hash_extended($1::timestamptz AT TIME ZONE 'UTC', $2::bigint)::text AS h`, [iso, seed.toString()]);
       t.equal(signedHash(hashInstant(Date.parse(iso), seedOf(seed))).toString(), row!.h, `timestamp_hash_extended: ${name}, ${seedName}`);
+    }
+  }
+});
+
+eachBackend(t, "a session's digest line is the database's chain of hashes, computed without allocating", async (t, db) => {
+  const out: Hash64 = { hi: 0, lo: 0 };
+  for (const { name, iso } of INSTANTS) {
+    for (const key of ['2026-03-29', 'hand-made key ü']) {
+      const startsMs = Date.parse(iso);
+      const endsMs = startsMs + 3_600_000;
+      const [row] = await db.query<{ h: string }>(
+        `SELECT timestamp_hash_extended($1::timestamptz AT TIME ZONE 'UTC', timestamp_hash_extended($2::timestamptz AT TIME ZONE 'UTC', hashtextextended($3::text, 0)))::text AS h`,
+        [iso, new Date(endsMs).toISOString(), key],
+      );
+      sessionLineHash(startsMs, endsMs, key, out);
+      t.equal(signedHash(out).toString(), row!.h, `${name}, key ${JSON.stringify(key)}`);
     }
   }
 });
