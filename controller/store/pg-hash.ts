@@ -18,8 +18,6 @@ export interface Hash64 {
   lo: number;
 }
 
-export const ZERO_SEED: Hash64 = { hi: 0, lo: 0 };
-
 // The three words of lookup3's state, kept module-wide: the functions below
 // are synchronous and never re-entered.
 let a = 0;

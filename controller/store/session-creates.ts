@@ -24,12 +24,16 @@ const INSERT_COLUMNS = `INSERT INTO class_sessions (id, series_id, branch_id, oc
 // ids, $3 occurrence keys, $4 titles, $5 starts and $6 ends (epoch ms), $7
 // zones, $8 instructors, $9 rooms, $10 capacities. Every create has the same
 // reason (changeReason), sent once as $11; $12 is the run id and $13 the
-// branch, the same for every row of a statement (see branchChunks).
-const insertRows = (from: string, ids: string, seriesIds: string, keys: string, starts: string) => `
+// branch, the same for every row of a statement (see branchChunks). The four
+// arrays the history row uses too are named once (`sent`): a small write
+// carries its values as literals, and each one written twice was sent, and
+// parsed, twice (a quarter of a day roll's bytes).
+const SENT = `sent AS (SELECT $1::uuid[] AS ids, $2::text[] AS series_ids, $3::text[] AS keys, $5::float8[] AS starts)`;
+const INSERT_ROWS = `
     SELECT t.id, t.series_id, $13::text, t.occurrence_key, t.title, ${FROM_EPOCH_MS('t.starts_ms')}, ${FROM_EPOCH_MS('t.ends_ms')},
            t.timezone, t.instructor_id, t.room_id, t.capacity, 'scheduled', false, 0, now(), now()
-      FROM ${from}unnest(${ids}, ${seriesIds}, ${keys}, $4::text[], ${starts}, $6::float8[],
-                  $7::text[], $8::text[], $9::text[], $10::int[])
+      FROM sent, unnest(sent.ids, sent.series_ids, sent.keys, $4::text[], sent.starts, $6::float8[],
+                        $7::text[], $8::text[], $9::text[], $10::int[])
         AS t(id, series_id, occurrence_key, title, starts_ms, ends_ms, timezone, instructor_id, room_id, capacity)`;
 
 // A statement's creates (one branch's, up to a chunk) are one event row: their
@@ -43,15 +47,11 @@ const EVENT_INSERT = `INSERT INTO session_events (run_id, branch_id, kind, booke
  * The fast path: every row is new, or the statement fails with
  * unique_violation. The event row is made from the statement's own arrays
  * (the sessions it inserts are exactly those), in the order they were sent,
- * rather than gathered and sorted from what the insert returns. The four
- * arrays both use are named once (`sent`): a small write carries its values
- * as literals, and each one written twice was sent, and parsed, twice (a
- * quarter of a day roll's bytes).
+ * rather than gathered and sorted from what the insert returns.
  */
 const CREATE_ALL_SQL = `
-  WITH sent AS (SELECT $1::uuid[] AS ids, $2::text[] AS series_ids, $3::text[] AS keys, $5::float8[] AS starts),
-  inserted AS (
-    ${INSERT_COLUMNS} ${insertRows('sent, ', 'sent.ids', 'sent.series_ids', 'sent.keys', 'sent.starts')}
+  WITH ${SENT}, inserted AS (
+    ${INSERT_COLUMNS} ${INSERT_ROWS}
   )
   ${EVENT_INSERT}
   SELECT $12::bigint, $13::text, 'create', 0, $11::text, sent.series_ids, sent.keys, sent.ids,
@@ -60,8 +60,8 @@ const CREATE_ALL_SQL = `
 
 /** The careful path: rows that collide with an existing session are left out and counted. */
 const CREATE_SQL = `
-  WITH inserted AS (
-    ${INSERT_COLUMNS} ${insertRows('', '$1::uuid[]', '$2::text[]', '$3::text[]', '$5::float8[]')}
+  WITH ${SENT}, inserted AS (
+    ${INSERT_COLUMNS} ${INSERT_ROWS}
     ON CONFLICT (series_id, occurrence_key) DO NOTHING
     RETURNING class_sessions.id, class_sessions.series_id, class_sessions.occurrence_key, class_sessions.starts_at
   ), logged AS (

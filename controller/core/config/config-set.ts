@@ -98,7 +98,7 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
   // The series with a document or an error of their own: any other series
   // resolves to its branch's result. A run asks for every series several
   // times, so the common case is one lookup by the bare id.
-  const SERIES_PREFIX = 'series:';
+  const SERIES_PREFIX = scopeLabel({ kind: 'series', id: '' });
   const seriesWithOwnScope = new Set<string>();
   for (const label of [...usable.keys(), ...errorsByScope.keys()]) {
     if (label.startsWith(SERIES_PREFIX)) seriesWithOwnScope.add(label.slice(SERIES_PREFIX.length));
@@ -126,9 +126,8 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
   function resolve(branchId: string, seriesId?: string): ResolveResult {
     const branch = resolveBranch(branchId);
     if (seriesId === undefined || blocksAll || !seriesWithOwnScope.has(seriesId)) return branch.result;
-    const seriesBlocked = errorsByScope.get(`${SERIES_PREFIX}${seriesId}`);
-    const seriesDoc = usable.get(`${SERIES_PREFIX}${seriesId}`);
-    if (!seriesBlocked && !seriesDoc) return branch.result;
+    const label = scopeLabel({ kind: 'series', id: seriesId });
+    const seriesBlocked = errorsByScope.get(label);
     const key = `${branchId}\u0000${seriesId}`;
     const cached = seriesCache.get(key);
     if (cached) return cached;
@@ -136,8 +135,8 @@ export function buildConfigSet(documents: ConfigDocument[], loadProblems: Proble
     if (!branch.result.ok || seriesBlocked) {
       result = { ok: false, problems: [...(branch.result.ok ? [] : branch.result.problems), ...(seriesBlocked ?? [])] };
     } else {
-      const doc = seriesDoc as ConfigDocument;
-      const text = layersText([...branch.layers.map((l) => l.scope), `series:${seriesId}`]);
+      const doc = usable.get(label) as ConfigDocument;
+      const text = layersText([...branch.layers.map((l) => l.scope), label]);
       const checked = mergeAndCheck(branch.merged as MergedSettings, doc, text);
       result = checked.ok ? okResult(checked.merged, [...branch.layers, layerOf(doc)]) : { ok: false, problems: checked.problems };
     }
