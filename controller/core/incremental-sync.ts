@@ -3,6 +3,7 @@
 // be proven in full again. Pure: no I/O, `now` passed in.
 import { createHash } from 'node:crypto';
 import type { ConfigSet } from './config/config-set.js';
+import { Fingerprint } from './fingerprint.js';
 import type { DoubleBookingScope } from './double-booking.js';
 import { generationWindow } from './generation/generation-window.js';
 import { DAY_MS, addDays, epochDayOf, localDateAt, localDateOfEpochDay } from './generation/local-date.js';
@@ -29,16 +30,20 @@ export const DEFAULT_RESYNC_PERIOD_MS = 24 * 3_600_000;
  * differently for one series — changes it.
  */
 export function branchInputsDigest(branch: Branch, series: readonly ClassSeries[], config: ConfigSet): string {
-  // One string hashed at once: a hash.update() per series cost more than the hashing.
-  let text = `${SYNC_CODE_VERSION}\u0000${branch.id}\u0000${branch.timezone}\u0000${series.length}`;
+  const f = new Fingerprint().text(SYNC_CODE_VERSION).value(branch.id).value(branch.timezone).value(series.length);
   for (const s of series) {
     const resolved = config.resolve(branch.id, s.id);
-    const settings = resolved.ok ? settingsFingerprint(resolved.settings) : 'invalid';
-    text +=
-      `\u0001${s.id}\u0000${s.version}\u0000${s.branchId}\u0000${s.title}\u0000${s.rrule}\u0000${s.startDate}\u0000${s.endDate}\u0000${s.startTime}` +
-      `\u0000${s.durationMinutes}\u0000${s.capacity}\u0000${s.instructorId}\u0000${s.roomId}\u0000${s.exdates.join(',')}\u0000${settings}`;
+    f.value(s.id).value(s.version).value(s.branchId).value(s.title).value(s.rrule).value(s.startDate).value(s.endDate).value(s.startTime);
+    f.value(s.durationMinutes).value(s.capacity).value(s.instructorId).value(s.roomId);
+    if (Array.isArray(s.exdates)) {
+      f.value(s.exdates.length);
+      for (const d of s.exdates) f.value(d);
+    } else {
+      f.value(s.exdates);
+    }
+    f.text(resolved.ok ? settingsFingerprint(resolved.settings) : 'invalid');
   }
-  return createHash('md5').update(text).digest('hex');
+  return f.digest();
 }
 
 // Resolved settings are shared by every series without a series document of

@@ -151,13 +151,25 @@ export function hashInstant(ms: number, seed: Hash64): Hash64 {
 }
 
 /**
+ * hashtextextended(key, 0) of occurrence keys already seen. Keys are local
+ * dates: a run's sessions share a few hundred of them, so each is hashed once.
+ */
+const keyHashes = new Map<string, Hash64>();
+const KEY_HASHES_LIMIT = 10_000;
+
+/**
  * Into `out`: timestamp_hash_extended(starts, timestamp_hash_extended(ends,
  * hashtextextended(key, 0))) — a session's line in a series digest — without
  * allocating.
  */
 export function sessionLineHash(startsMs: number, endsMs: number, key: string, out: Hash64): void {
-  textHash(key, 0, 0);
-  instantHash(endsMs, b >>> 0, c >>> 0);
+  let keyHash = keyHashes.get(key);
+  if (keyHash === undefined) {
+    if (keyHashes.size >= KEY_HASHES_LIMIT) keyHashes.clear();
+    textHash(key, 0, 0);
+    keyHashes.set(key, (keyHash = result()));
+  }
+  instantHash(endsMs, keyHash.hi, keyHash.lo);
   instantHash(startsMs, b >>> 0, c >>> 0);
   out.hi = b >>> 0;
   out.lo = c >>> 0;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isValidTimeZone, validateSeries } from '../../../controller/core/generation/series-validation.js';
+import { isValidTimeZone, parseStartTime, validateSeries } from '../../../controller/core/generation/series-validation.js';
 import type { ClassSeries } from '../../../controller/core/types.js';
 import { series } from './generation-fixtures.js';
 
@@ -95,4 +95,27 @@ t.test('isValidTimeZone accepts IANA names and aliases, rejects the rest', async
     { zone: '-03:00', ok: false },
   ];
   for (const row of rows) t.equal(isValidTimeZone(row.zone), row.ok, JSON.stringify(row.zone));
+});
+
+t.test('parseStartTime reads HH:MM from 00:00 to 23:59 and nothing else', async (t) => {
+  const rows: Array<{ name: string; text: unknown; want: number | null }> = [
+    { name: 'midnight is minute 0', text: '00:00', want: 0 },
+    { name: 'a morning class', text: '07:30', want: 450 },
+    { name: 'the evening hour 20 (first digit 2)', text: '20:05', want: 1205 },
+    { name: 'the last minute of the day', text: '23:59', want: 1439 },
+    { name: 'hour 24 is the next day', text: '24:00', want: null },
+    { name: 'hour 29', text: '29:00', want: null },
+    { name: 'minute 60', text: '07:60', want: null },
+    { name: 'no leading zero', text: '7:30', want: null },
+    { name: 'one minute digit', text: '19:5', want: null },
+    { name: 'a trailing space', text: '07:30 ', want: null },
+    { name: 'a trailing newline', text: '07:30\n', want: null },
+    { name: 'a dot for the colon', text: '07.30', want: null },
+    { name: 'a full-width digit', text: '0\uFF17:30', want: null },
+    { name: 'a sign', text: '-1:00', want: null },
+    { name: 'the empty text', text: '', want: null },
+    { name: 'a number, not a text', text: 730, want: null },
+    { name: 'absent', text: undefined, want: null },
+  ];
+  for (const row of rows) t.equal(parseStartTime(row.text), row.want, row.name);
 });
