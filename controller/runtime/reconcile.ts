@@ -9,6 +9,7 @@ import type { BranchApplyResult } from './apply-branch.js';
 import { writeBranches } from './apply-branches.js';
 import { checkApplyGuards, checkMassRemoval, checkNowSkew } from './guards.js';
 import { archivesAhead, removalCounts } from './removal-guard.js';
+import { warnIfServerHashesDiffer } from './server-hashes.js';
 import { createHeldPlans, HELD_CHANGES_BUDGET } from './held-plans.js';
 import { pruneExpiredHistory } from './history-retention.js';
 import type { Logger } from './logger.js';
@@ -251,6 +252,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
     }
     held.count(p, bp);
   };
+  await warnIfServerHashesDiffer(db, runLog);
   const observed = await observeRun({
     db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
     observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs, target,

@@ -28,6 +28,11 @@ export async function freshPostgresDatabase(t: Test): Promise<string> {
   return createDatabase(t);
 }
 
+/** A fresh, empty database that stores text as LATIN1, not UTF-8; dropped in teardown. */
+export async function latin1PostgresDatabase(t: Test): Promise<string> {
+  return createDatabase(t, 'template0', `ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'`);
+}
+
 /**
  * A fresh database for this test with every migration applied, as a copy of a
  * template migrated once per test process; dropped in teardown.
@@ -36,10 +41,10 @@ export async function migratedPostgresDatabase(t: Test): Promise<string> {
   return createDatabase(t, await migratedTemplateDatabase());
 }
 
-async function createDatabase(t: Test, template?: string): Promise<string> {
+async function createDatabase(t: Test, template?: string, options = ''): Promise<string> {
   const base = new URL(databaseUrl()!);
   const name = databaseName(base, 't');
-  await withAdmin(base, (admin) => admin.unsafe(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
+  await withAdmin(base, (admin) => admin.unsafe(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''} ${options}`));
   t.teardown(() => dropDatabase(base, name));
   return withDatabase(base, name);
 }
