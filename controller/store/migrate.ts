@@ -67,7 +67,28 @@ export async function pendingMigrations(db: Database, migrations: Migration[] = 
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
+/**
+ * Encodings in which PostgreSQL keeps the UTF-8 text it is sent byte for
+ * byte. In any other (LATIN1, WIN1252, …) a title or a schema comment with a
+ * character outside it cannot be stored, and hashes of non-ASCII text differ
+ * from the ones series digests are compared with.
+ */
+const UTF8_ENCODINGS = new Set(['UTF8', 'SQL_ASCII']);
+
+/** Refuses, before anything is created, a database that does not store text as UTF-8. */
+export async function assertUtf8Database(db: Database): Promise<void> {
+  const [row] = await db.query<{ encoding: string }>(`SELECT current_setting('server_encoding') AS encoding`);
+  const encoding = row?.encoding ?? 'unknown';
+  if (UTF8_ENCODINGS.has(encoding)) return;
+  throw new ClassctlError(
+    ErrorCodes.DB_ENCODING,
+    `The database ${db.describe()} stores text as ${encoding}, not UTF-8; class titles and classctl's own schema need UTF-8. Create the database with ENCODING 'UTF8' (CREATE DATABASE name ENCODING 'UTF8' TEMPLATE template0) and run \`classctl migrate\` on it; nothing was created in this one.`,
+    { key: db.describe() },
+  );
+}
+
 export async function migrate(db: Database, migrations: Migration[] = listMigrations()): Promise<{ applied: string[] }> {
+  await assertUtf8Database(db);
   const applied: string[] = [];
   for (const m of migrations) {
     const didApply = await db.transaction(async (tx) => {

@@ -21,6 +21,7 @@ const NOT_CODES = new Set([
   'CLASSCTL_ALLOW_APPLY', 'CLASSCTL_ENV', 'CLASSCTL_API_TOKEN', 'CLASSCTL_LOG_FORMAT', 'CLASSCTL_LOG_LEVEL', 'DATABASE_URL', 'REQUIRE_DATABASE', 'NODE_OPTIONS',
   'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET',
   'DUPLICATE_KEY', // the yaml package's own error code, reproduced by sources/yaml-documents.ts
+  'SQL_ASCII', // a PostgreSQL encoding name (store/migrate.ts)
 ]);
 const CODE_SHAPE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const isCodeLike = (s: string) => CODE_SHAPE.test(s) && !NOT_CODES.has(s) && !s.startsWith('CLASSCTL_') && !s.startsWith('PG') && !s.startsWith('ERR_'); // ERR_*: Node.js's own error codes

@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap';
 import { openDatabase, type Database } from '../../controller/store/database.js';
 import { assertMigrated, listMigrations, migrate, pendingMigrations } from '../../controller/store/migrate.js';
-import { freshPostgresDatabase, requirePostgres } from '../helpers/db.js';
+import { freshPostgresDatabase, latin1PostgresDatabase, requirePostgres } from '../helpers/db.js';
 import { forEachBackend, seedBranch } from './helpers.js';
 
 const ALL = listMigrations().map((m) => m.name);
@@ -132,4 +132,13 @@ t.test('schema constraints', async (t) => {
       t.equal(row!.booked_count, 0);
     }
   });
+});
+
+t.test('a database that does not store text as UTF-8 is refused before anything is created (DB_ENCODING)', async (t) => {
+  if (!requirePostgres(t)) return;
+  const db = await openDatabase({ url: await latin1PostgresDatabase(t) });
+  t.teardown(() => db.close());
+  await t.rejects(migrate(db), { code: 'DB_ENCODING', message: /stores text as LATIN1, not UTF-8; .*ENCODING 'UTF8'.*nothing was created/ });
+  const [tables] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+  t.equal(tables!.n, 0, 'no table, not even schema_migrations');
 });
