@@ -76,7 +76,7 @@ export async function pendingMigrations(db: Database, migrations: Migration[] = 
 const UTF8_ENCODINGS = new Set(['UTF8', 'SQL_ASCII']);
 
 /** Refuses, before anything is created, a database that does not store text as UTF-8. */
-export async function assertUtf8Database(db: Database): Promise<void> {
+async function assertUtf8Database(db: Database): Promise<void> {
   const [row] = await db.query<{ encoding: string }>(`SELECT current_setting('server_encoding') AS encoding`);
   const encoding = row?.encoding ?? 'unknown';
   if (UTF8_ENCODINGS.has(encoding)) return;
