@@ -1,4 +1,4 @@
-// Tells the operator once when series digests can never match on this
+// Tells the operator once when series digests cannot match on this
 // database (store/hash-agreement.ts): runs stay correct but every full proof
 // reads every session, which would otherwise look like an unexplained slowdown.
 import type { Sql } from '../store/database.js';
@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 const checked = new WeakSet<Sql>();
 
 export const SERVER_HASHES_DIFFER =
-  "This database computes its hash functions differently from this process (a big-endian server, or a database encoding other than UTF-8), so series digests do not match (with another encoding, those of series with non-ASCII text): full proofs read those series' sessions in full instead of comparing one digest per series. Runs stay correct, only slower; nothing needs to be done unless they take too long.";
+  "This database computes its hash functions differently from this process (a big-endian server, say), so series digests do not match: full proofs read each series' sessions in full instead of comparing one digest per series. Runs stay correct, only slower; nothing needs to be done unless they take too long.";
 
 /** Once per database and process: a warning when the server's hashes differ. A failed check is tried again at the next run. */
 export async function warnIfServerHashesDiffer(db: Sql, log: Logger): Promise<void> {

@@ -92,7 +92,7 @@ let textBytes = new Uint8Array(256);
 function textHash(text: string, seedHi: number, seedLo: number): void {
   const length = text.length;
   let ascii = true;
-  for (let i = 0; i < length; i++) if (text.charCodeAt(i) > 0x7f) (ascii = false);
+  for (let i = 0; i < length && ascii; i++) ascii = text.charCodeAt(i) <= 0x7f;
   if (!ascii) {
     const bytes = encoder.encode(text);
     return bytesHash(bytes, bytes.length, seedHi, seedLo);
