@@ -2,6 +2,7 @@
 // ids of archived series. Read inside the run's snapshot transaction.
 import type { Branch, ClassSeries } from '../core/types.js';
 import type { Sql } from './database.js';
+import { sortByIdInCodePointOrder } from './code-point-order.js';
 import { SERIES_COLUMNS, SharedValues, seriesFromRow, type SeriesRow } from './series-sql.js';
 
 /** All branches, by id. A branch without a name (the host's column allows NULL) is named by its id. */
@@ -19,11 +20,15 @@ export async function readBranches(sql: Sql): Promise<Branch[]> {
 export async function readSeries(sql: Sql, opts: { branchId?: string } = {}): Promise<ClassSeries[]> {
   const where = opts.branchId === undefined ? '' : 'WHERE s.branch_id = $1';
   const shared = new SharedValues();
-  return sql.mapRows<SeriesRow, ClassSeries>(
-    `SELECT ${SERIES_COLUMNS} FROM class_series AS s ${where} ORDER BY s.id COLLATE "C"`,
+  // Sorted here, not by the database: its rows then come as the scan finds
+  // them, and are converted while it reads on, instead of all at once after
+  // a sort of the whole table (~0.1 s of a 100,000-series run).
+  const series = await sql.mapRows<SeriesRow, ClassSeries>(
+    `SELECT ${SERIES_COLUMNS} FROM class_series AS s ${where}`,
     opts.branchId === undefined ? [] : [opts.branchId],
     (r) => seriesFromRow(r, shared),
   );
+  return sortByIdInCodePointOrder(series);
 }
 
 /** Ids of series the controller archived: their sessions are not orphans. */

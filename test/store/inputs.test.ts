@@ -91,6 +91,40 @@ t.test('inputs by branch, sorted by id; archived ids', async (t) => {
   });
 });
 
+interface OrderCase {
+  name: string;
+  /** Inserted in this order, which is not the sorted one. */
+  ids: string[];
+  expected: string[];
+}
+
+// readSeries sorts what the database sends unsorted: the result must be the
+// database's own `ORDER BY id COLLATE "C"` (code point order), which the
+// plan's order and every other read of the run follow.
+const orderCases: OrderCase[] = [
+  { name: 'ASCII ids sort byte by byte: upper case before lower, a prefix first', ids: ['b', 'B', 'a-10', 'a-1', 'a-2'], expected: ['B', 'a-1', 'a-10', 'a-2', 'b'] },
+  { name: 'an accented id sorts after every ASCII one', ids: ['é-1', 'z-1', 'e-1'], expected: ['e-1', 'z-1', 'é-1'] },
+  {
+    name: 'an emoji id (U+1F600) sorts after a full-width one (U+FF21), though its first UTF-16 unit is lower',
+    ids: ['😀-1', 'Ａ-1', 'a-1'],
+    expected: ['a-1', 'Ａ-1', '😀-1'],
+  },
+  { name: 'a private-use id (U+E000) sorts before an emoji and after a CJK one', ids: ['😀', '\ue000', '漢'], expected: ['漢', '\ue000', '😀'] },
+];
+
+t.test('readSeries returns series in the database\'s code point order, whatever order they are stored in', async (t) => {
+  forEachBackend(t, orderCases, async (t, db, c) => {
+    await seedBranch(db);
+    for (const id of c.ids) {
+      await db.query(`INSERT INTO class_series (id, branch_id, title, rrule, start_date, start_time) VALUES ($1, 'downtown', 'T', 'FREQ=DAILY', '2026-11-01', '09:00')`, [id]);
+    }
+    const databaseOrder = (await db.query<{ id: string }>(`SELECT id FROM class_series ORDER BY id COLLATE "C"`)).map((r) => r.id);
+    t.strictSame(databaseOrder, c.expected, 'the expected order is the database\'s');
+    t.strictSame((await readSeries(db)).map((s) => s.id), c.expected);
+    t.strictSame((await readSeries(db, { branchId: 'downtown' })).map((s) => s.id), c.expected);
+  });
+});
+
 interface ObservedCase {
   name: string;
   branchId: string;
