@@ -22,8 +22,15 @@ export function isDirectRule(rule: RecurrenceRule): boolean {
     rule.byMonthDay === null &&
     rule.byYearDay === null &&
     rule.byWeekNo === null &&
-    (rule.byDay === null || rule.byDay.every((d) => d.nth === null))
+    plainWeekdays(rule.byDay)
   );
+}
+
+/** No BYDAY, or weekdays without an ordinal. */
+function plainWeekdays(byDay: RecurrenceRule['byDay']): boolean {
+  if (byDay === null) return true;
+  for (const d of byDay) if (d.nth !== null) return false;
+  return true;
 }
 
 export interface DirectExpansionInput {
@@ -41,7 +48,11 @@ export interface DirectExpansionInput {
 /** The occurrence days of a direct rule (isDirectRule) inside the window, ascending. */
 export function expandDirect(input: DirectExpansionInput): { dates: string[]; days: number[] } {
   const { rule, startDay, startMinutes, untilFloatingMs } = input;
-  const weekdays = new Set(rule.byDay === null ? (rule.freq === 'WEEKLY' ? [weekdayOfEpochDay(startDay)] : [0, 1, 2, 3, 4, 5, 6]) : rule.byDay.map((d) => d.weekday));
+  // The weekdays the rule picks, one bit each: nothing to build per call (an
+  // incremental run expands a day or two of every series).
+  let weekdays = 0;
+  if (rule.byDay !== null) for (const d of rule.byDay) weekdays |= 1 << d.weekday;
+  else weekdays = rule.freq === 'WEEKLY' ? 1 << weekdayOfEpochDay(startDay) : 0x7f;
   // The first day of the week (per WKST) that holds `day`.
   const weekStart = (day: number): number => day - ((weekdayOfEpochDay(day) - rule.wkst + 7) % 7);
   const firstWeek = weekStart(startDay);
@@ -49,7 +60,7 @@ export function expandDirect(input: DirectExpansionInput): { dates: string[]; da
   const days: number[] = [];
   for (let day = Math.max(input.fromDay, startDay); day <= input.toDay; day++) {
     if (untilFloatingMs !== null && floatingMs(day, startMinutes) > untilFloatingMs) break;
-    if (!weekdays.has(weekdayOfEpochDay(day))) continue;
+    if ((weekdays & (1 << weekdayOfEpochDay(day))) === 0) continue;
     const step = rule.freq === 'DAILY' ? day - startDay : (weekStart(day) - firstWeek) / 7;
     if (step % rule.interval !== 0) continue;
     days.push(day);

@@ -143,7 +143,7 @@ export function expandOccurrenceDates(input: ExpansionInput, engine: ExpansionEn
   const fromDay = epochDayOf(input.window.from);
   const toDay = epochDayOf(input.window.to);
   if (engine === 'auto' && toDay - fromDay < SHORT_WINDOW_DAYS && isDirectRule(input.rule)) {
-    return { ...expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs: untilFloatingMs(input.rule, input.timezone) }), countCap: null };
+    return withoutCountCap(expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs: untilFloatingMs(input.rule, input.timezone) }));
   }
   const { rule, options, optionsKey } = walkedRule(input.rule, startDay, input.timezone);
   const anchorDay = rule.count === null ? rebasedAnchorDay(rule, startDay, fromDay) : startDay;
@@ -155,7 +155,7 @@ export function expandOccurrenceDates(input: ExpansionInput, engine: ExpansionEn
   const direct = engine === 'direct' || (engine === 'auto' && isDirectRule(input.rule));
   if (engine === 'direct' && !isDirectRule(input.rule)) throw new TypeError('expandOccurrenceDates: the rule cannot be expanded directly');
   const expansion: Expansion = direct
-    ? { ...expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs: options.until ? options.until.getTime() : null }), countCap: null }
+    ? withoutCountCap(expandDirect({ rule: input.rule, startDay, fromDay, toDay, startMinutes, untilFloatingMs: options.until ? options.until.getTime() : null }))
     : rule.count === null
       ? walkWindow(options, anchorDay, fromDay, toDay, startMinutes)
       : walkCounted(options, rule.count, startDay, fromDay, toDay, startMinutes);
@@ -166,6 +166,13 @@ export function expandOccurrenceDates(input: ExpansionInput, engine: ExpansionEn
   memo.set(key, expansion);
   return expansion;
 }
+
+/**
+ * A direct expansion as an Expansion. Built field by field: an object spread
+ * here took ~1.2 µs a call, five times the expansion of a day itself, and an
+ * incremental run expands a day or two of every series.
+ */
+const withoutCountCap = ({ dates, days }: { dates: LocalDate[]; days: number[] }): Expansion => ({ dates, days, countCap: null });
 
 const dayOf = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
 
