@@ -45,7 +45,7 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 /** The number written by the ASCII digits text[from, from + length), or -1 if one is not a digit. */
-function digitsAt(text: string, from: number, length: number): number {
+export function digitsAt(text: string, from: number, length: number): number {
   let n = 0;
   for (let i = from; i < from + length; i++) {
     const d = text.charCodeAt(i) - 48;

@@ -6,7 +6,7 @@
 // (seriesFieldProblems), so nothing is stored that a run would refuse.
 import { ErrorCodes, joinPointer, type ErrorCode, type Problem } from '../errors.js';
 import type { ClassSeries } from '../types.js';
-import { isLocalDate, parseLocalDate } from './local-date.js';
+import { digitsAt, isLocalDate, parseLocalDate } from './local-date.js';
 import { parseRecurrenceRule, type RecurrenceRule } from './rrule-parse.js';
 import { isValidTimeZone } from './zone-offsets.js';
 
@@ -22,19 +22,10 @@ export const MAX_DURATION_MINUTES = 24 * 60;
  */
 export function parseStartTime(text: unknown): number | null {
   if (typeof text !== 'string' || text.length !== 5 || text.charCodeAt(2) !== 58 /* : */) return null;
-  const h1 = digitAt(text, 0);
-  const h2 = digitAt(text, 1);
-  const m1 = digitAt(text, 3);
-  const m2 = digitAt(text, 4);
-  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 || m1 > 5) return null;
-  const hours = h1 * 10 + h2;
-  return hours > 23 ? null : hours * 60 + m1 * 10 + m2;
-}
-
-/** The ASCII digit at `i` as a number, or -1. */
-function digitAt(text: string, i: number): number {
-  const d = text.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : -1;
+  const hours = digitsAt(text, 0, 2);
+  const minutes = digitsAt(text, 3, 2);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return null;
+  return hours * 60 + minutes;
 }
 
 export interface SeriesCheck {
