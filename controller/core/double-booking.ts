@@ -21,7 +21,16 @@ function overlapsBy(resource: Resource, branchId: string, sessions: DesiredSessi
   // Only sessions of different series are a double booking: a resource that
   // one series holds alone (most of them, in a chain planned to avoid
   // clashes) needs no sorting and no sweep.
-  const shared = [...byResource].filter(([, list]) => list.some((s) => s.seriesId !== list[0]!.seriesId));
+  const shared: Array<[string, DesiredSession[]]> = [];
+  byResource.forEach((list, id) => {
+    const first = list[0]!.seriesId;
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]!.seriesId !== first) {
+        shared.push([id, list]);
+        return;
+      }
+    }
+  });
   const warnings: PlanWarning[] = [];
   for (const [id, list] of shared.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     list.sort((a, b) => a.startsAt - b.startsAt || (a.seriesId < b.seriesId ? -1 : 1));

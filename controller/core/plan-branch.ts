@@ -22,7 +22,7 @@ export interface BranchPlanInput {
    */
   observed: ObservedSession[];
   /** Ids of every series in class_series (a session whose series lives in another branch is left alone). */
-  allSeriesIds: ReadonlySet<string>;
+  allSeriesIds: Pick<ReadonlySet<string>, 'has'>;
   archivedSeriesIds: ReadonlySet<string>;
   config: ConfigSet;
   now: number;

@@ -5,7 +5,7 @@ import type { Branch, ClassSeries, LocalDate, ObservedSession } from '../core/ty
 import { localDateAt } from '../core/generation/local-date.js';
 import { isValidTimeZone } from '../core/generation/series-validation.js';
 import { DEFAULT_RESYNC_PERIOD_MS, branchInputsDigest, resyncDue } from '../core/incremental-sync.js';
-import { readBranchObservations, type SeriesDigest } from '../store/series-digests.js';
+import { readBranchObservations, type BranchObservation, type SeriesDigest } from '../store/series-digests.js';
 import { readObservedSessions } from '../store/sessions.js';
 import type { BranchSyncState } from '../store/sync-state.js';
 import type { PlanRunInput } from './plan-run.js';
@@ -29,7 +29,7 @@ const READ_AHEAD = 12;
 const READ_AHEAD_FULL = 2;
 
 export interface ObserveContext extends PlanRunInput {
-  allSeriesIds: ReadonlySet<string>;
+  allSeriesIds: Pick<ReadonlySet<string>, 'has'>;
   seriesByBranch: ReadonlyMap<string, ClassSeries[]>;
   /** 'incremental': what the last runs recorded, per branch. */
   syncStates: ReadonlyMap<string, BranchSyncState>;
@@ -110,12 +110,33 @@ async function observeBatch(ctx: ObserveContext, batch: Branch[]): Promise<Map<s
     return withinTarget(ctx.target, result);
   }
   if (read.length === 0) return result;
-  const stored = await retried(ctx, () => readBranchObservations(ctx.db, read, ctx.now));
+  const stored = await readObservations(ctx, read);
   for (const { id, today, inputsDigest } of read) {
     const { digests, started } = stored.get(id)!;
     result.set(id, { today, observed: started, digests, empty: digests.length === 0 && started.length === 0, inputsDigest, incremental: null });
   }
   return withinTarget(ctx.target, result);
+}
+
+/**
+ * The digests and started sessions of `branches`: those read early
+ * (early-observations.ts) as they were read, the others, and any whose early
+ * read failed, with one statement.
+ */
+async function readObservations(ctx: ObserveContext, branches: Array<{ id: string; today: LocalDate }>): Promise<Map<string, BranchObservation>> {
+  const early = branches.map((b) => ctx.early?.take(b.id, b.today) ?? null);
+  const rest = branches.filter((_, i) => early[i] === null);
+  const [fromEarly, stored] = await Promise.all([
+    Promise.all(early),
+    rest.length === 0 ? new Map<string, BranchObservation>() : retried(ctx, () => readBranchObservations(ctx.db, rest, ctx.now)),
+  ]);
+  const failed = branches.filter((_, i) => early[i] !== null && fromEarly[i] === null);
+  const again = failed.length === 0 ? new Map<string, BranchObservation>() : await retried(ctx, () => readBranchObservations(ctx.db, failed, ctx.now));
+  branches.forEach((b, i) => {
+    const observation = fromEarly[i] ?? again.get(b.id);
+    if (observation) stored.set(b.id, observation);
+  });
+  return stored;
 }
 
 /**

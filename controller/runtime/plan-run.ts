@@ -9,6 +9,7 @@ import { readArchivedSeriesIds, readBranches, readSeries } from '../store/inputs
 import { readBranchSyncStates } from '../store/sync-state.js';
 import { syncDraft, type BranchSyncDraft } from './branch-sync-draft.js';
 import { observeInBatches, type ObserveContext } from './observe-branches.js';
+import type { EarlyObservations } from './early-observations.js';
 import { planObservedBranch } from './plan-observed-branch.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { scopeInputs, type ResolvedTarget } from '../core/run-target.js';
@@ -72,6 +73,8 @@ export interface PlanRunInput {
   resyncPeriodMs?: number;
   /** 'incremental': prove every branch in full this time (and record it). */
   fullResync?: boolean;
+  /** 'incremental', a whole run: the recorded states and first digests, read while the inputs were (early-observations.ts). */
+  early?: EarlyObservations;
   /** Reads are retried on transient database errors (they change nothing, so a retry is safe). */
   retry?: RetryPolicy;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -141,7 +144,7 @@ export async function observeRun(
     get: () => (seriesVersions ??= targetSeriesVersions(input.target, snapshot)),
     set: (value: Record<string, string>) => (seriesVersions = value),
   });
-  const allSeriesIds = new Set(snapshot.series.map((s) => s.id));
+  const allSeriesIds = lazySet(() => snapshot.series.map((s) => s.id));
   plan.problems.push(...config.unknownTargets(new Set(snapshot.branches.map((b) => b.id)), allSeriesIds));
   if (config.blocksAll) return { plan, branches: [] };
 
@@ -154,9 +157,11 @@ export async function observeRun(
   const branches = [...snapshot.branches]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .filter((b) => (!input.branchIds || input.branchIds.has(b.id)) && (!input.target || input.target.branches.has(b.id)));
-  const syncStates =
-    input.observedRead === 'incremental' ? await withRetry(() => readBranchSyncStates(input.db, branches.map((b) => b.id)), input.retry ?? DEFAULT_RETRY, input.onRetry) : new Map();
-  const context: ObserveContext = { ...input, allSeriesIds, seriesByBranch, syncStates };
+  const readSyncStates = () => withRetry(() => readBranchSyncStates(input.db, branches.map((b) => b.id)), input.retry ?? DEFAULT_RETRY, input.onRetry);
+  const early = input.observedRead === 'incremental' && input.target == null ? input.early : undefined;
+  // Read early, they hold every branch (a superset of `branches`); if that read failed, they are read now, with retries.
+  const syncStates = input.observedRead !== 'incremental' ? new Map() : early ? await early.syncStates.catch(readSyncStates) : await readSyncStates();
+  const context: ObserveContext = { ...input, early, allSeriesIds, seriesByBranch, syncStates };
 
   const pending: PendingBranch[] = [];
   const observations = observeInBatches(context, branches);
@@ -176,6 +181,17 @@ export async function observeRun(
     if (input.onObserved) await input.onObserved(branchPending);
   }
   return { plan, branches: pending };
+}
+
+/**
+ * A set of ids built on the first question: most runs never ask whether a
+ * series exists outside its branch (only a series document, or a session of
+ * a series that moved, does), and hashing 100,000 ids into a set took
+ * ~45 ms before a run could write anything.
+ */
+function lazySet(ids: () => readonly string[]): Pick<ReadonlySet<string>, 'has'> {
+  let set: Set<string> | undefined;
+  return { has: (id) => (set ??= new Set(ids())).has(id) };
 }
 
 function releasable<T>(fn: () => Promise<T>): { get(): Promise<T>; release(): void } {

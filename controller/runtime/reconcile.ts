@@ -14,6 +14,7 @@ import { createHeldPlans, HELD_CHANGES_BUDGET } from './held-plans.js';
 import { pruneExpiredHistory } from './history-retention.js';
 import type { Logger } from './logger.js';
 import { observeRun, snapshotInputs, type PendingBranch } from './plan-run.js';
+import { startEarlyObservations, type EarlyObservations } from './early-observations.js';
 import { DEFAULT_RETRY, describeDbError, errorLogFields, withRetry, type RetryPolicy } from './retry.js';
 import { NO_FAULTS, type RunFaults } from './run-faults.js';
 import { DEFAULT_LEASE, openRunJournal, type LeasePolicy, type RunJournal } from './run-lease.js';
@@ -140,6 +141,11 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     }
   }
 
+  // A whole run on PostgreSQL reads the digests of the branches due for a
+  // full proof while it reads the inputs (early-observations.ts); not on a
+  // database of one connection (PGlite, a scratch copy), where they would
+  // only queue before the snapshot.
+  const early = isWholeRun(opts.target) && !opts.savedPlan && db.kind === 'postgres' && db.lockScope === undefined ? startEarlyObservations({ db, now, resyncPeriodMs: opts.resyncPeriodMs, fullResync: opts.fullResync }) : undefined;
   const snapshot = await withRetry(() => snapshotInputs(db), retry, logReadRetry(log, 'Reading the inputs'));
   const savedPlan = opts.savedPlan && ('changes' in opts.savedPlan ? savedPlanInMemory(opts.savedPlan) : opts.savedPlan);
   // A saved plan is applied to the target it was made for, and to no other.
@@ -171,7 +177,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
       : null;
   // From here on the run row exists: it is finished on every way out.
   try {
-    return await planAndApply({ ...opts, savedPlan, clock, retry, faults, startedAt, snapshot, journal, resolvedTarget: target });
+    return await planAndApply({ ...opts, savedPlan, clock, retry, faults, startedAt, snapshot, journal, resolvedTarget: target, early });
   } catch (err) {
     if (journal && !journal.finished) {
       const message = describeDbError(err);
@@ -193,6 +199,7 @@ interface RunContext extends Omit<ReconcileOptions, 'savedPlan'> {
   snapshot: Awaited<ReturnType<typeof snapshotInputs>>;
   journal: RunJournal | null;
   resolvedTarget: ResolvedTarget | null;
+  early: EarlyObservations | undefined;
 }
 
 async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
@@ -255,7 +262,7 @@ async function planAndApply(ctx: RunContext): Promise<ReconcileResult> {
   await warnIfServerHashesDiffer(db, runLog);
   const observed = await observeRun({
     db, config, now, mode, snapshot, deferUnobserved: deferPlanning, onObserved, retry, onRetry: logReadRetry(runLog, 'Observing sessions'),
-    observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs, target,
+    observedRead: 'incremental', fullResync: ctx.fullResync, resyncPeriodMs: ctx.resyncPeriodMs, target, early: ctx.early,
   });
   const plan = observed.plan;
   plan.branches = tally.branches;

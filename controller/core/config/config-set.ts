@@ -38,7 +38,7 @@ export interface ConfigSet {
   digest: string;
   resolve(branchId: string, seriesId?: string): ResolveResult;
   /** Warnings for documents naming a branch or series that does not exist. */
-  unknownTargets(branchIds: ReadonlySet<string>, seriesIds: ReadonlySet<string>): Problem[];
+  unknownTargets(branchIds: ReadonlySet<string>, seriesIds: Pick<ReadonlySet<string>, 'has'>): Problem[];
 }
 
 interface BranchEntry {
@@ -168,7 +168,7 @@ function layerOf(d: ConfigDocument): ResolvedLayer {
   return { document: d.name, origin: d.origin, scope: scopeLabel(d.scope) };
 }
 
-function unknownTargets(documents: readonly ConfigDocument[], branchIds: ReadonlySet<string>, seriesIds: ReadonlySet<string>): Problem[] {
+function unknownTargets(documents: readonly ConfigDocument[], branchIds: ReadonlySet<string>, seriesIds: Pick<ReadonlySet<string>, 'has'>): Problem[] {
   const warnings: Problem[] = [];
   for (const d of documents) {
     if (d.scope.kind === 'base') continue;

@@ -26,10 +26,14 @@ export function isDirectRule(rule: RecurrenceRule): boolean {
   );
 }
 
-/** No BYDAY, or weekdays without an ordinal. */
+/**
+ * No BYDAY, or weekdays without an ordinal. Indexed loops here and in
+ * expandDirect: a for-of allocated an iterator per call, ~27 MB in a
+ * 100,000-series day roll, which calls both for every series.
+ */
 function plainWeekdays(byDay: RecurrenceRule['byDay']): boolean {
   if (byDay === null) return true;
-  for (const d of byDay) if (d.nth !== null) return false;
+  for (let i = 0; i < byDay.length; i++) if (byDay[i]!.nth !== null) return false;
   return true;
 }
 
@@ -51,7 +55,8 @@ export function expandDirect(input: DirectExpansionInput): { dates: string[]; da
   // The weekdays the rule picks, one bit each: nothing to build per call (an
   // incremental run expands a day or two of every series).
   let weekdays = 0;
-  if (rule.byDay !== null) for (const d of rule.byDay) weekdays |= 1 << d.weekday;
+  const byDay = rule.byDay;
+  if (byDay !== null) for (let i = 0; i < byDay.length; i++) weekdays |= 1 << byDay[i]!.weekday;
   else weekdays = rule.freq === 'WEEKLY' ? 1 << weekdayOfEpochDay(startDay) : 0x7f;
   // The first day of the week (per WKST) that holds `day`.
   const weekStart = (day: number): number => day - ((weekdayOfEpochDay(day) - rule.wkst + 7) % 7);
