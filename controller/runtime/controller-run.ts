@@ -12,6 +12,7 @@ import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconc
 import { describeDbError, errorLogFields } from './retry.js';
 import type { ApprovalPolicy } from './plan-approval.js';
 import { holdPlan, supersedePending } from '../store/plan-approvals.js';
+import { SeriesSnapshotCache } from '../store/series-cache.js';
 
 /**
  * A run that planned and wrote without needing approval: a plan still
@@ -51,6 +52,9 @@ export type ControllerRun = (reasons: TriggerReason[]) => Promise<ReconcileResul
 
 export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
   const clock = deps.clock ?? Date.now;
+  // The series of the last run, reused while the table is unchanged: most
+  // runs (a timer, a day roll) follow no series edit (store/series-cache.ts).
+  const seriesCache = new SeriesSnapshotCache();
   return async (reasons) => {
     const startedAt = clock();
     const log = deps.logger.child({ trigger: reasons.join(',') });
@@ -67,6 +71,7 @@ export function createControllerRun(deps: ControllerRunDeps): ControllerRun {
         allowApply: deps.allowApply,
         allowMassRemoval: deps.allowMassRemoval,
         resyncPeriodMs: deps.resyncPeriodMs,
+        seriesCache,
         faults: deps.faults,
         ...(deps.approval && deps.approval !== 'never'
           ? { approval: { policy: deps.approval, hold: async (plan, runId) => (await holdPlan(deps.db, plan, runId)).id } }

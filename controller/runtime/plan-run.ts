@@ -6,6 +6,7 @@ import type { BranchPlan } from '../core/plan-types.js';
 import type { Branch, ClassSeries } from '../core/types.js';
 import type { Database } from '../store/database.js';
 import { readArchivedSeriesIds, readBranches, readSeries } from '../store/inputs.js';
+import type { SeriesSnapshotCache } from '../store/series-cache.js';
 import { readBranchSyncStates } from '../store/sync-state.js';
 import { syncDraft, type BranchSyncDraft } from './branch-sync-draft.js';
 import { observeInBatches, type ObserveContext } from './observe-branches.js';
@@ -25,9 +26,10 @@ export interface InputSnapshot {
 
 /**
  * A run reads its inputs once, in one repeatable-read transaction, and
- * finishes with them even if a series is edited meanwhile.
+ * finishes with them even if a series is edited meanwhile. With a cache, the
+ * series of an earlier run are reused when the table has not changed since.
  */
-export async function snapshotInputs(db: Database): Promise<InputSnapshot> {
+export async function snapshotInputs(db: Database, seriesCache?: SeriesSnapshotCache): Promise<InputSnapshot> {
   // Read-only: a caller may retry it whole after a transient error.
   //
   // The snapshot leaves the transaction through `box`, not as its result:
@@ -39,7 +41,7 @@ export async function snapshotInputs(db: Database): Promise<InputSnapshot> {
   await db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const branches = await readBranches(tx);
-    const series = await readSeries(tx);
+    const series = seriesCache ? await seriesCache.read(tx) : await readSeries(tx);
     const archivedSeriesIds = await readArchivedSeriesIds(tx);
     box.snapshot = { branches, series, archivedSeriesIds };
   });

@@ -23,6 +23,7 @@ import { changeToJson, type PlanJson } from '../core/render/plan-json.js';
 import { approvalReason, type ApprovalPolicy } from './plan-approval.js';
 import { holdForApproval } from './hold-for-approval.js';
 import type { HeldPlanRecord } from '../store/plan-approvals.js';
+import type { SeriesSnapshotCache } from '../store/series-cache.js';
 import type { BranchSink } from './branch-sink.js';
 import { createRunTally } from './run-tally.js';
 import { describeTarget, isWholeRun, resolveTarget, savedTarget, type ResolvedTarget, type RunTarget } from '../core/run-target.js';
@@ -71,6 +72,11 @@ export interface ReconcileOptions {
   fullResync?: boolean;
   /** How long a branch may go without a full proof (default 24 h; docs/data-model.md, "Incremental runs"). */
   resyncPeriodMs?: number;
+  /**
+   * The series an earlier run of this process read, reused while class_series
+   * holds the same row versions (`serve`: one for the process's life).
+   */
+  seriesCache?: SeriesSnapshotCache;
   /**
    * Apply: hold the plan for a person's approval instead of writing it when
    * the policy says so (`serve --approval`). Every branch is then planned
@@ -146,7 +152,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
   // database of one connection (PGlite, a scratch copy), where they would
   // only queue before the snapshot.
   const early = isWholeRun(opts.target) && !opts.savedPlan && db.kind === 'postgres' && db.lockScope === undefined ? startEarlyObservations({ db, now, resyncPeriodMs: opts.resyncPeriodMs, fullResync: opts.fullResync }) : undefined;
-  const snapshot = await withRetry(() => snapshotInputs(db), retry, logReadRetry(log, 'Reading the inputs'));
+  const snapshot = await withRetry(() => snapshotInputs(db, opts.seriesCache), retry, logReadRetry(log, 'Reading the inputs'));
   const savedPlan = opts.savedPlan && ('changes' in opts.savedPlan ? savedPlanInMemory(opts.savedPlan) : opts.savedPlan);
   // A saved plan is applied to the target it was made for, and to no other.
   const wanted = savedPlan ? savedTarget(savedPlan.target ?? null, opts.target) : opts.target;

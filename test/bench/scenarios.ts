@@ -14,6 +14,7 @@ import type { Database } from '../../controller/store/database.js';
 import type { Logger } from '../../controller/runtime/logger.js';
 import { discardBranches } from '../../controller/runtime/branch-sink.js';
 import { reconcile, type ReconcileResult } from '../../controller/runtime/reconcile.js';
+import { SeriesSnapshotCache } from '../../controller/store/series-cache.js';
 import type { BaselineCopy } from './baseline-copy.js';
 
 export const SCENARIO_NAMES = ['initial', 'noop', 'dayRoll', 'edit10', 'baseline'] as const;
@@ -60,9 +61,10 @@ export interface ScenarioInput {
   /** Progress, one line per scenario (the CLI writes it to stderr). */
   progress?: (line: string) => void;
   /**
-   * Start each reconcile scenario without the expansion memo, as every run of
-   * a CronJob (a new process) does; by default later scenarios find the
-   * expansions of earlier ones, as the runs of `serve` do.
+   * Start each reconcile scenario without the expansion memo and without the
+   * series the previous run read, as every run of a CronJob (a new process)
+   * does; by default later scenarios find what earlier ones left (expansions,
+   * and the series while the table is unchanged), as the runs of `serve` do.
    */
   freshMemo?: boolean;
 }
@@ -142,13 +144,18 @@ async function settle(db: Database): Promise<void> {
 export async function runScenarios(input: ScenarioInput): Promise<ScenarioReport[]> {
   const { db, config, logger, hooks } = input;
   const measured: Array<{ name: ScenarioName; ms: number; rows: number; peakRssMb: number }> = [];
+  // One for the scenarios' process, as `serve` keeps one for its life.
+  const seriesCache = new SeriesSnapshotCache();
 
   const reconcileAt = async (name: ScenarioName, now: number): Promise<void> => {
     await settle(db);
     const ctx: ScenarioContext = { name, db, config, now };
     await hooks?.before?.(ctx);
-    if (input.freshMemo) clearExpansionMemo();
-    const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now, resyncPeriodMs: RESYNC_PERIOD_MS, onBranch: discardBranches }));
+    if (input.freshMemo) {
+      clearExpansionMemo();
+      seriesCache.clear();
+    }
+    const run = await measure(() => reconcile({ db, config, logger, now, mode: 'apply', clock: () => now, resyncPeriodMs: RESYNC_PERIOD_MS, seriesCache, onBranch: discardBranches }));
     assertSucceeded(name, run.value);
     measured.push({ name, ms: run.ms, rows: rowsWritten(run.value), peakRssMb: run.peakRssMb });
     input.progress?.(`${name}: ${Math.round(run.ms)} ms, ${rowsWritten(run.value)} rows, peak RSS ${Math.round(run.peakRssMb)} MB`);
