@@ -185,8 +185,24 @@ export function nextResyncAt(branchId: string, provenAt: number, periodMs: numbe
   return (Math.floor((provenAt + phase) / periodMs) + 1) * periodMs - phase;
 }
 
-export function resyncDue(branchId: string, provenAt: number, now: number, periodMs: number): boolean {
+function resyncDue(branchId: string, provenAt: number, now: number, periodMs: number): boolean {
   return now >= nextResyncAt(branchId, provenAt, periodMs);
+}
+
+/**
+ * Whether a run at `now` proves a branch in full whatever its inputs: nothing
+ * recorded for it, a full resync asked for, a recorded run later than `now`
+ * (the clock went back), or its proof due. Decided from the record and `now`
+ * alone, so a run knows it before it has read a single series.
+ */
+export function fullProofDue(
+  branchId: string,
+  recorded: { syncedNow: number; provenAt: number } | undefined,
+  now: number,
+  periodMs: number,
+  fullResync: boolean,
+): boolean {
+  return fullResync || recorded === undefined || now < recorded.syncedNow || resyncDue(branchId, recorded.provenAt, now, periodMs);
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { LocalDate } from '../core/types.js';
 import { localDateAt } from '../core/generation/local-date.js';
 import { isValidTimeZone } from '../core/generation/series-validation.js';
-import { DEFAULT_RESYNC_PERIOD_MS, resyncDue } from '../core/incremental-sync.js';
+import { DEFAULT_RESYNC_PERIOD_MS, fullProofDue } from '../core/incremental-sync.js';
 import type { Database } from '../store/database.js';
 import { readBranches } from '../store/inputs.js';
 import { readBranchObservations, type BranchObservation } from '../store/series-digests.js';
@@ -67,10 +67,7 @@ export function startEarlyObservations(input: EarlyObservationInput): EarlyObser
     for (const b of branches) {
       if (due.length === EARLY_BRANCHES) break;
       if (!isValidTimeZone(b.timezone)) continue;
-      const state = states.get(b.id);
-      if (input.fullResync === true || state === undefined || input.now < state.syncedNow || resyncDue(b.id, state.provenAt, input.now, period)) {
-        due.push({ id: b.id, today: localDateAt(input.now, b.timezone) });
-      }
+      if (fullProofDue(b.id, states.get(b.id), input.now, period, input.fullResync === true)) due.push({ id: b.id, today: localDateAt(input.now, b.timezone) });
     }
     const batches: Array<Array<{ id: string; today: LocalDate }>> = [];
     for (let i = 0; i < due.length; i += EARLY_BATCH) batches.push(due.slice(i, i + EARLY_BATCH));

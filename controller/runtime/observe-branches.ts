@@ -4,7 +4,7 @@
 import type { Branch, ClassSeries, LocalDate, ObservedSession } from '../core/types.js';
 import { localDateAt } from '../core/generation/local-date.js';
 import { isValidTimeZone } from '../core/generation/series-validation.js';
-import { DEFAULT_RESYNC_PERIOD_MS, branchInputsDigest, resyncDue } from '../core/incremental-sync.js';
+import { DEFAULT_RESYNC_PERIOD_MS, branchInputsDigest, fullProofDue } from '../core/incremental-sync.js';
 import { readBranchObservations, type BranchObservation, type SeriesDigest } from '../store/series-digests.js';
 import { readObservedSessions } from '../store/sessions.js';
 import type { BranchSyncState } from '../store/sync-state.js';
@@ -141,16 +141,14 @@ async function readObservations(ctx: ObserveContext, branches: Array<{ id: strin
 
 /**
  * A recorded state stands for a full proof while the branch's inputs are the
- * ones it was recorded with, time has not gone back before it, and the
- * branch's full proof is not due (nextResyncAt).
+ * ones it was recorded with and no full proof is due (fullProofDue: time has
+ * not gone back before it, its period has not run out, none was asked for).
  */
 function canTrust(ctx: ObserveContext, branch: Branch, state: BranchSyncState, inputsDigest: string): boolean {
   return (
-    ctx.fullResync !== true &&
     !isPartialBranch(ctx.target, branch.id) &&
     state.inputsDigest === inputsDigest &&
-    ctx.now >= state.syncedNow &&
-    !resyncDue(branch.id, state.provenAt, ctx.now, ctx.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS)
+    !fullProofDue(branch.id, state, ctx.now, ctx.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS, ctx.fullResync === true)
   );
 }
 

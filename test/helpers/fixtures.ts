@@ -35,3 +35,20 @@ export const baseConfig = (overrides: Record<string, unknown> = {}): ConfigSet =
   configOf(doc('base', {}, { ...BASE_SETTINGS, ...overrides }));
 
 export const silentLogger = () => createLogger({ level: 'silent' });
+
+/**
+ * A small chain for runs at 2026-11-25: three branches in zones with and
+ * without DST, a series each, one with an instructor and a room.
+ */
+export const THREE_ZONE_CHAIN = {
+  branches: [
+    { id: 'ldn', name: 'London', timezone: 'Europe/London' },
+    { id: 'ny', name: 'New York', timezone: 'America/New_York' },
+    { id: 'tokyo', name: 'Tokyo', timezone: 'Asia/Tokyo' },
+  ],
+  series: [
+    { id: 'ldn-pilates', branchId: 'ldn', title: 'Pilates', rrule: 'FREQ=WEEKLY;BYDAY=TU,TH', startDate: '2026-11-01', endDate: null, startTime: '07:30', durationMinutes: 45, capacity: 10, instructorId: null, roomId: null, exdates: [] },
+    { id: 'ny-yoga', branchId: 'ny', title: 'Yoga', rrule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR', startDate: '2026-11-01', endDate: null, startTime: '09:00', durationMinutes: 60, capacity: 12, instructorId: 'ana', roomId: 'studio-a', exdates: [] },
+    { id: 'tokyo-spin', branchId: 'tokyo', title: 'Spin', rrule: 'FREQ=DAILY', startDate: '2026-11-20', endDate: null, startTime: '18:00', durationMinutes: null, capacity: null, instructorId: null, roomId: null, exdates: [] },
+  ],
+};

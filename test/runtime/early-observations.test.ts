@@ -13,26 +13,14 @@ import type { Database } from '../../controller/store/database.js';
 import { loadInputs } from '../../controller/store/load.js';
 import { readBranchObservations } from '../../controller/store/series-digests.js';
 import { eachBackend } from '../helpers/backends.js';
-import { baseConfig, silentLogger } from '../helpers/fixtures.js';
+import { THREE_ZONE_CHAIN, baseConfig, silentLogger } from '../helpers/fixtures.js';
 
 // Wednesday 2026-11-25 10:00 in New York (15:00 UTC).
 const NOW = Date.parse('2026-11-25T15:00:00Z');
 const HOUR = 3_600_000;
 const PERIOD = 24 * HOUR;
 
-const inputs = {
-  branches: [
-    { id: 'ldn', name: 'London', timezone: 'Europe/London' },
-    { id: 'ny', name: 'New York', timezone: 'America/New_York' },
-    { id: 'tokyo', name: 'Tokyo', timezone: 'Asia/Tokyo' },
-  ],
-  series: [
-    { id: 'ldn-pilates', branchId: 'ldn', title: 'Pilates', rrule: 'FREQ=WEEKLY;BYDAY=TU,TH', startDate: '2026-11-01', endDate: null, startTime: '07:30', durationMinutes: 45, capacity: 10, instructorId: null, roomId: null, exdates: [] },
-    { id: 'ny-yoga', branchId: 'ny', title: 'Yoga', rrule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR', startDate: '2026-11-01', endDate: null, startTime: '09:00', durationMinutes: 60, capacity: 12, instructorId: 'ana', roomId: 'studio-a', exdates: [] },
-    { id: 'tokyo-spin', branchId: 'tokyo', title: 'Spin', rrule: 'FREQ=DAILY', startDate: '2026-11-20', endDate: null, startTime: '18:00', durationMinutes: null, capacity: null, instructorId: null, roomId: null, exdates: [] },
-  ],
-};
-
+const inputs = THREE_ZONE_CHAIN;
 
 async function applyAt(db: Database, now: number): Promise<void> {
   const r = await reconcile({ db, config: baseConfig(), logger: silentLogger(), now, mode: 'apply', clock: () => now, resyncPeriodMs: PERIOD });
